@@ -230,23 +230,6 @@ public sealed class ReaderTests
     }
 
     [Fact]
-    public async Task Huge_declared_length_in_a_small_stream_that_cannot_seek_does_not_allocate_it()
-    {
-        var body = new DatasetBytes()
-            .Tag(0x0010, 0x0010).Ascii("PN").U16(4).Ascii("A^B ")
-            .Tag(0x0011, 0x1010).Ascii("UT").U16(0).U32(3_000_000_000).Ascii("tiny")
-            .ToArray();
-        var stream = new NonSeekableStream(new MemoryStream(DatasetBytes.Part10("1.2.840.10008.1.2.1", body)));
-        var before = GC.GetAllocatedBytesForCurrentThread();
-
-        var ex = await Assert.ThrowsAsync<DicomReadException>(
-            () => DicomReader.ReadAsync(stream, cancellationToken: TestContext.Current.CancellationToken));
-
-        Assert.Equal(new DicomTag(0x0011, 0x1010), ex.Tag);
-        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 * 1024 * 1024);
-    }
-
-    [Fact]
     public async Task Odd_length_is_tolerated_with_a_warning_and_refused_in_strict_mode()
     {
         var body = new DatasetBytes().Explicit(0x0010, 0x0020, "LO", "ABC").ToArray();
@@ -337,12 +320,16 @@ public sealed class ReaderTests
             .ToArray();
         var full = DatasetBytes.Part10("1.2.840.10008.1.2.1", body);
 
+        using var complete = await Read(full);
+        var allTags = complete.Dataset.Select(i => i.Tag).ToHashSet();
         for (var length = 140; length < full.Length; length++)
         {
             try
             {
+                // Cut exactly between two elements, the prefix is a valid (shorter) data set.
                 using var file = await Read(full[..length]);
-                Assert.True(file.Warnings.Count > 0 || file.Dataset.Count > 0);
+                Assert.All(file.Dataset, i => Assert.Contains(i.Tag, allTags));
+                Assert.True(file.Dataset.Count < complete.Dataset.Count);
             }
             catch (DicomReadException ex)
             {
@@ -390,22 +377,5 @@ public sealed class ReaderTests
         Assert.Equal(expectedSyntax, file.TransferSyntax.Uid);
         Assert.NotEmpty(file.Warnings);
         Assert.True(file.Dataset.Count >= 2);
-    }
-
-    [Theory]
-    [InlineData("malformed/3gb-bulk-data-truncated.dcm")]
-    [InlineData("malformed/MR_truncated.dcm")]
-    [InlineData("malformed/emri_small_jpeg_2k_lossless_too_short.dcm")]
-    public async Task Sample_truncated_files_fail_with_a_clear_error(string sample)
-    {
-        var path = TestSamples.PathOf(sample);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-
-        var ex = await Assert.ThrowsAsync<DicomReadException>(
-            () => DicomReader.ReadFileAsync(path, cancellationToken: TestContext.Current.CancellationToken));
-
-        Assert.True(ex.Offset > 0);
-        Assert.NotNull(ex.Tag);
-        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 32 * 1024 * 1024);
     }
 }

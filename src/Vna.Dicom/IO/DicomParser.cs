@@ -346,6 +346,12 @@ internal sealed class DicomParser
             if (parsed is { } v)
             {
                 vr = v;
+                if (!isMeta && !tag.IsPrivate && vr != DicomVR.UN && DicomDictionary.Lookup(tag) is { } known
+                    && !known.ValueRepresentations.Contains(vr))
+                {
+                    Fail(start, tag, $"VR {vr.Code()} disagrees with the dictionary ({string.Join(" or ", known.ValueRepresentations.Select(x => x.Code()))}); the VR in the data is kept.");
+                }
+
                 if (vr.HasLongLength())
                 {
                     if (!await _buffer.EnsureAsync(12, cancellationToken).ConfigureAwait(false))

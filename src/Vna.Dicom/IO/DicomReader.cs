@@ -35,6 +35,13 @@ public static class DicomReader
         return parser.ReadFileAsync(cancellationToken);
     }
 
+    /// <summary>Reads a Part 10 file or bare data set from a pipe (bulk data is spooled, since a pipe cannot seek).</summary>
+    public static Task<DicomFile> ReadAsync(System.IO.Pipelines.PipeReader reader, DicomReaderOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return ReadAsync(reader.AsStream(leaveOpen: true), options, null, cancellationToken);
+    }
+
     /// <summary>Reads a bare data set encoded in a known transfer syntax (a DIMSE data set, a data set inside another container).</summary>
     public static Task<DicomFile> ReadDatasetAsync(Stream stream, DicomTransferSyntax transferSyntax, DicomReaderOptions? options = null, IBulkDataSource? bulkDataSource = null, CancellationToken cancellationToken = default)
     {
