@@ -10,6 +10,7 @@ namespace Vna.Dicom.Tests;
 /// The Part 10 writer checked against DCMTK: data sets built in code are written in each transfer syntax and dumped with
 /// <c>dcmdump</c>, which must read them without a warning and print the values written.
 /// </summary>
+[Collection(nameof(AllocationTests))] // measures process-wide allocations: runs alone
 public sealed partial class WriterTests : IDisposable
 {
     private const string ImplicitLE = "1.2.840.10008.1.2";
