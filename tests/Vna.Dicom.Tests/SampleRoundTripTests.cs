@@ -88,7 +88,7 @@ public sealed class SampleRoundTripTests
             return; // the DCMTK comparison is in WriterTests, which skips with a message when DCMTK is absent
         }
 
-        var psi = new ProcessStartInfo("/usr/bin/dcmdump", ["-q", "+L", path])
+        var psi = new ProcessStartInfo("/usr/bin/dcmdump", ["+L", path])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -99,6 +99,6 @@ public sealed class SampleRoundTripTests
         process.WaitForExit();
         _ = stdout.Result;
         Assert.True(process.ExitCode == 0, $"{context}: dcmdump exit {process.ExitCode}: {stderr}");
-        Assert.DoesNotContain("E:", stderr, StringComparison.Ordinal);
+        Assert.True(!stderr.Contains("E:", StringComparison.Ordinal) && !stderr.Contains("W:", StringComparison.Ordinal), $"{context}: dcmdump said: {stderr}");
     }
 }

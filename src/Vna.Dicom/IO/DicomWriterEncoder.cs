@@ -120,7 +120,7 @@ internal sealed class DicomWriterEncoder
 
     private async ValueTask WriteSequenceAsync(DicomSequence sequence, CancellationToken cancellationToken)
     {
-        var defined = _layout.DefinedSequenceLength;
+        var defined = _layout.IsDefinedLength(sequence);
         await _buffer.EnsureAsync(12, cancellationToken).ConfigureAwait(false);
         WriteHeader(sequence.Tag, DicomVR.SQ, defined ? checked((uint)_layout.SequenceContentLength(sequence)) : UndefinedLength);
 
@@ -153,7 +153,7 @@ internal sealed class DicomWriterEncoder
 
     private async ValueTask WriteFragmentsAsync(DicomFragmentSequence fragments, CancellationToken cancellationToken)
     {
-        var vr = fragments.VR is DicomVR.OB or DicomVR.OW ? fragments.VR : DicomVR.OB;
+        var vr = DicomVR.OB; // encapsulated pixel data is OB whatever the source said (PS3.5 A.4)
         await _buffer.EnsureAsync(20, cancellationToken).ConfigureAwait(false);
         WriteHeader(fragments.Tag, vr, UndefinedLength);
 

@@ -35,6 +35,14 @@ internal sealed class DicomWriterLayout
 
     public bool DefinedSequenceLength { get; }
 
+    /// <summary>
+    /// Whether a sequence is written with a defined length: when the options say so, and always in implicit VR for a
+    /// sequence the dictionary does not know as SQ (a private sequence): a reader that cannot know it is a sequence then
+    /// skips a value of known length instead of meeting an undefined length it cannot interpret.
+    /// </summary>
+    public bool IsDefinedLength(DicomSequence sequence) =>
+        DefinedSequenceLength || (!IsExplicitVR && (sequence.Tag.IsPrivate || DicomDictionary.Lookup(sequence.Tag)?.VR != DicomVR.SQ));
+
     public bool KeepGroupLengths { get; }
 
     /// <summary>True when this layout writes the File Meta Information group (only group 0002; its group length always).</summary>
@@ -95,7 +103,7 @@ internal sealed class DicomWriterLayout
                 var padded = Padded(element.Length);
                 return HeaderSize(HeaderVR(element.VR, padded)) + padded;
             case DicomSequence sequence:
-                return HeaderSize(DicomVR.SQ) + SequenceContentLength(sequence) + (DefinedSequenceLength ? 0 : 8);
+                return HeaderSize(DicomVR.SQ) + SequenceContentLength(sequence) + (IsDefinedLength(sequence) ? 0 : 8);
             case DicomFragmentSequence fragments:
                 return HeaderSize(DicomVR.OB) + FragmentsContentLength(fragments);
             default:
@@ -108,9 +116,10 @@ internal sealed class DicomWriterLayout
     {
         long total = 0;
         var items = sequence.Items;
+        var defined = IsDefinedLength(sequence);
         for (var i = 0; i < items.Count; i++)
         {
-            total += 8 + ItemLength(items[i]) + (DefinedSequenceLength ? 0 : 8);
+            total += 8 + ItemLength(items[i]) + (defined ? 0 : 8);
         }
 
         return total;
@@ -218,14 +227,14 @@ internal sealed class DicomWriterLayout
                     foreach (var child in sequence.Items)
                     {
                         Validate(child, topLevel: false);
-                        if (DefinedSequenceLength && ItemLength(child) > MaxLength)
+                        if (IsDefinedLength(sequence) && ItemLength(child) > MaxLength)
                         {
                             throw new InvalidOperationException(
                                 $"{tag}: an item of {ItemLength(child)} bytes is too long for a defined length; write undefined lengths.");
                         }
                     }
 
-                    if (DefinedSequenceLength && SequenceContentLength(sequence) > MaxLength)
+                    if (IsDefinedLength(sequence) && SequenceContentLength(sequence) > MaxLength)
                     {
                         throw new InvalidOperationException(
                             $"{tag}: the sequence is {SequenceContentLength(sequence)} bytes, too long for a defined length; write undefined lengths.");
