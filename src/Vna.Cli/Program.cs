@@ -32,5 +32,6 @@ internal static class Program
         new("vna: tools of the Vna medical image archive.")
         {
             DumpCommand.Create(console),
+            ImportCommand.Create(console),
         };
 }
