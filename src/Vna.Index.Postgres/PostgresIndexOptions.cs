@@ -1,0 +1,24 @@
+namespace Vna.Index.Postgres;
+
+/// <summary>Settings of the PostgreSQL query index.</summary>
+public sealed class PostgresIndexOptions
+{
+    /// <summary>The default cap on the matches of one query page.</summary>
+    public const int DefaultMaxPageSize = 10_000;
+
+    /// <summary>At most this many matches per query, whatever the query's limit (a query without a limit gets this many).</summary>
+    public int MaxPageSize { get; init; } = DefaultMaxPageSize;
+
+    /// <summary>
+    /// Combined date-time matching (PS3.4 C.2.2.2.5, an extended negotiation option of C-FIND): a Study Date and a Study
+    /// Time key (likewise Performed Procedure Step Start Date and Time) with the same range form are matched as one
+    /// date-time range ("20240101-20240102" with "2200-0600" is 1 January 22:00 to 2 January 06:59). Off: each key is
+    /// matched on its own, as PS3.4 requires without the negotiation.
+    /// </summary>
+    public bool CombinedDateTimeMatching { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPageSize, 1, nameof(MaxPageSize));
+    }
+}
