@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Logging;
+using Vna.Core;
+
+namespace Vna.Archive.Grains;
+
+/// <summary>
+/// The single writer of one study. On activation it loads the study's placement map from the index; a registration
+/// batch is checked against it (new, duplicate, or a conflicting copy handled by the duplicate policy), written to the
+/// index in one transaction, then the summary state is written. Only then does the caller hear success.
+/// </summary>
+public sealed partial class StudyGrain(
+    [PersistentState("study", "studies")] IPersistentState<StudyState> state,
+    IIndexStore index,
+    ILogger<StudyGrain> logger) : Grain, IStudyGrain
+{
+    private readonly Dictionary<string, StoredInstance> _instances = new(StringComparer.Ordinal);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var uid = this.GetPrimaryKeyString();
+        foreach (var instance in await index.GetStudyInstancesAsync(uid, cancellationToken))
+        {
+            _instances[instance.SopInstanceUid] = instance;
+        }
+
+        if (state.RecordExists && state.State.InstanceCount != _instances.Count)
+        {
+            // The index is the durable placement record; a state write lost in a crash is repaired from it.
+            Recount();
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        LogActivated(logger, _instances.Count);
+    }
+
+    public async Task<RegistrationResult[]> RegisterAsync(StoredInstance[] instances, int duplicatePolicy)
+    {
+        var uid = this.GetPrimaryKeyString();
+        var policy = (DuplicatePolicy)duplicatePolicy;
+        var results = new RegistrationResult[instances.Length];
+        var writes = new List<StoredInstance>(instances.Length);
+        var pending = new Dictionary<string, StoredInstance>(StringComparer.Ordinal);
+        for (var i = 0; i < instances.Length; i++)
+        {
+            var incoming = instances[i];
+            if (!string.Equals(incoming.StudyInstanceUid, uid, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Instance {incoming.SopInstanceUid} belongs to study {incoming.StudyInstanceUid}, not {uid}.", nameof(instances));
+            }
+
+            var known = pending.TryGetValue(incoming.SopInstanceUid, out var p) ? p
+                : _instances.TryGetValue(incoming.SopInstanceUid, out var e) ? e : null;
+            if (known is null)
+            {
+                results[i] = new RegistrationResult(incoming.SopInstanceUid, RegistrationOutcome.Registered);
+                pending[incoming.SopInstanceUid] = incoming;
+                writes.Add(incoming);
+            }
+            else if (string.Equals(known.Sha256, incoming.Sha256, StringComparison.Ordinal))
+            {
+                results[i] = new RegistrationResult(incoming.SopInstanceUid, RegistrationOutcome.Duplicate);
+            }
+            else
+            {
+                switch (policy)
+                {
+                    case DuplicatePolicy.Replace:
+                        results[i] = new RegistrationResult(incoming.SopInstanceUid, RegistrationOutcome.Replaced, known.Location);
+                        pending[incoming.SopInstanceUid] = incoming;
+                        writes.Add(incoming);
+                        break;
+                    case DuplicatePolicy.KeepFirst:
+                        results[i] = new RegistrationResult(incoming.SopInstanceUid, RegistrationOutcome.KeptFirst, incoming.Location);
+                        break;
+                    default:
+                        results[i] = new RegistrationResult(incoming.SopInstanceUid, RegistrationOutcome.RejectedConflict, incoming.Location);
+                        break;
+                }
+            }
+        }
+
+        if (writes.Count == 0)
+        {
+            return results;
+        }
+
+        // Durable order: the index (placement) first, then the summary. A crash between them is repaired on activation.
+        await index.UpsertInstancesAsync(writes, CancellationToken.None);
+        var s = state.State;
+        foreach (var instance in writes)
+        {
+            // Incremental: the cost of a batch depends on the batch, not on the size of the study.
+            if (_instances.TryGetValue(instance.SopInstanceUid, out var replaced))
+            {
+                s.TotalBytes -= replaced.Size;
+            }
+            else
+            {
+                s.InstanceCount++;
+            }
+
+            _instances[instance.SopInstanceUid] = instance;
+            s.TotalBytes += instance.Size;
+            s.Series.Add(instance.SeriesInstanceUid);
+            s.SourceDepartments.Add(instance.SourceDepartment);
+            s.FirstReceivedAt = s.FirstReceivedAt is { } first && first <= instance.ReceivedAt ? first : instance.ReceivedAt;
+            s.LastReceivedAt = s.LastReceivedAt is { } last && last >= instance.ReceivedAt ? last : instance.ReceivedAt;
+        }
+
+        s.Revision++;
+        await state.WriteStateAsync();
+        LogRegistered(logger, writes.Count, _instances.Count);
+        return results;
+    }
+
+    public Task<StudySummary?> GetSummaryAsync()
+    {
+        if (_instances.Count == 0 && !state.RecordExists)
+        {
+            return Task.FromResult<StudySummary?>(null);
+        }
+
+        var s = state.State;
+        return Task.FromResult<StudySummary?>(new StudySummary
+        {
+            StudyInstanceUid = this.GetPrimaryKeyString(),
+            InstanceCount = _instances.Count,
+            SeriesCount = s.Series.Count,
+            TotalBytes = s.TotalBytes,
+            SourceDepartments = [.. s.SourceDepartments.Order(StringComparer.Ordinal)],
+            LifecycleState = (StudyLifecycleState)s.LifecycleState,
+            OnLegalHold = s.LegalHolds.Count > 0,
+            FirstReceivedAt = s.FirstReceivedAt,
+            LastReceivedAt = s.LastReceivedAt,
+            NextDueAt = s.NextDueAt,
+        });
+    }
+
+    private void Recount()
+    {
+        // Repair after a crash between the index write and the state write: the index is the record.
+        var s = state.State;
+        s.InstanceCount = _instances.Count;
+        long bytes = 0;
+        s.Series.Clear();
+        foreach (var instance in _instances.Values)
+        {
+            bytes += instance.Size;
+            s.Series.Add(instance.SeriesInstanceUid);
+            s.SourceDepartments.Add(instance.SourceDepartment);
+        }
+
+        s.TotalBytes = bytes;
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Study activated with {Count} instances")]
+    private static partial void LogActivated(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Registered {Written} instances; study now holds {Count}")]
+    private static partial void LogRegistered(ILogger logger, int written, int count);
+}

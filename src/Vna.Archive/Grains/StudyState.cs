@@ -1,0 +1,32 @@
+namespace Vna.Archive.Grains;
+
+/// <summary>
+/// The study's persisted grain state: its summary and lifecycle. The per-instance placement map lives in the index's
+/// instance table, which only this grain writes, so a registration costs one small state write and one batched index
+/// write whatever the size of the study (a state blob holding every instance would be rewritten whole on each batch).
+/// </summary>
+[GenerateSerializer]
+[Alias("vna.StudyState")]
+public sealed class StudyState
+{
+    [Id(0)] public int InstanceCount { get; set; }
+
+    [Id(1)] public long TotalBytes { get; set; }
+
+    [Id(2)] public HashSet<string> Series { get; set; } = [];
+
+    [Id(3)] public HashSet<string> SourceDepartments { get; set; } = [];
+
+    [Id(4)] public int LifecycleState { get; set; }
+
+    [Id(5)] public List<LegalHold> LegalHolds { get; set; } = [];
+
+    [Id(6)] public DateTimeOffset? FirstReceivedAt { get; set; }
+
+    [Id(7)] public DateTimeOffset? LastReceivedAt { get; set; }
+
+    [Id(8)] public DateTimeOffset? NextDueAt { get; set; }
+
+    /// <summary>Incremented on every change; lets tests and recovery see progress.</summary>
+    [Id(9)] public long Revision { get; set; }
+}

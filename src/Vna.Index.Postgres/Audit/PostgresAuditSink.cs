@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+using Vna.Core;
+
+namespace Vna.Index.Postgres;
+
+/// <summary>
+/// Writes audit records to the append-only, hash-chained <c>audit_log</c> table. Appends are serialised by a transaction
+/// advisory lock so the chain has one order even with several silos writing.
+/// </summary>
+public sealed class PostgresAuditSink(NpgsqlDataSource dataSource) : IAuditSink
+{
+    /// <summary>The advisory lock key that serialises appends ("VNAAUDIT" as a number).</summary>
+    private const long AppendLock = 0x564E41415544_4954;
+
+    public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    public async Task WriteAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var locking = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
+        {
+            locking.Parameters.Add(new NpgsqlParameter { Value = AppendLock });
+            await locking.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        string previous;
+        await using (var last = new NpgsqlCommand("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", connection, transaction))
+        {
+            previous = await last.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string ?? GenesisHash;
+        }
+
+        // Timestamps are stored at microsecond precision: hash what will be read back.
+        var at = record.At.ToUniversalTime();
+        at = new DateTimeOffset(at.Ticks - (at.Ticks % 10), TimeSpan.Zero);
+        var hash = ComputeHash(previous, at, record.Actor, record.Action, record.StudyInstanceUid, record.SopInstanceUid, record.Reason, record.Details);
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO audit_log (at, actor, action, study_uid, sop_uid, reason, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            connection,
+            transaction);
+        insert.Parameters.Add(new NpgsqlParameter { Value = at });
+        insert.Parameters.Add(new NpgsqlParameter { Value = record.Actor });
+        insert.Parameters.Add(new NpgsqlParameter { Value = record.Action });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)record.StudyInstanceUid ?? DBNull.Value });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)record.SopInstanceUid ?? DBNull.Value });
+        insert.Parameters.Add(new NpgsqlParameter { Value = record.Reason });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)record.Details ?? DBNull.Value });
+        insert.Parameters.Add(new NpgsqlParameter { Value = previous });
+        insert.Parameters.Add(new NpgsqlParameter { Value = hash });
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Walks the chain from the first row and returns the id of the first row whose hash does not match its content or
+    /// whose predecessor link is broken, or null when the whole trail verifies.
+    /// </summary>
+    public async Task<long?> VerifyAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            "SELECT id, at, actor, action, study_uid, sop_uid, reason, details, prev_hash, hash FROM audit_log ORDER BY id", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var previous = GenesisHash;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = reader.GetInt64(0);
+            var at = reader.GetFieldValue<DateTimeOffset>(1);
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            var expected = ComputeHash(previous, at, reader.GetString(2), reader.GetString(3), Text(4), Text(5), reader.GetString(6), Text(7));
+            if (!string.Equals(reader.GetString(8), previous, StringComparison.Ordinal) || !string.Equals(reader.GetString(9), expected, StringComparison.Ordinal))
+            {
+                return id;
+            }
+
+            previous = expected;
+        }
+
+        return null;
+    }
+
+    internal static string ComputeHash(string previous, DateTimeOffset at, string actor, string action, string? study, string? sop, string reason, string? details)
+    {
+        // Length-prefixed fields: no separator inside a value can make two different rows hash alike.
+        var builder = new StringBuilder();
+        foreach (var field in new[] { previous, at.UtcTicks.ToString(CultureInfo.InvariantCulture), actor, action, study, sop, reason, details })
+        {
+            if (field is null)
+            {
+                builder.Append("-1:");
+            }
+            else
+            {
+                builder.Append(field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field);
+            }
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())));
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Vna.Core;
+
+namespace Vna.Server.Endpoints;
+
+/// <summary>
+/// The archive's own HTTP API for operators and the <c>vna</c> command: store one Part 10 object, look up a study or an
+/// instance. DICOMweb (STOW-RS, QIDO-RS, WADO-RS) is a separate endpoint group.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public const string DicomMediaType = "application/dicom";
+
+    public static IEndpointRouteBuilder MapVnaAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", () => TypedResults.Text("ok"));
+        var api = app.MapGroup("/api");
+        api.MapPost("/instances", StoreAsync);
+        api.MapGet("/studies/{studyInstanceUid}", GetStudyAsync);
+        api.MapGet("/instances/{sopInstanceUid}", GetInstanceAsync);
+        return app;
+    }
+
+    /// <summary>
+    /// POST /api/instances with a Part 10 file as the body (Content-Type application/dicom). The department is the
+    /// X-Vna-Department header (default: the archive's default department). 200 only once the object is durable and indexed.
+    /// </summary>
+    private static async Task<IResult> StoreAsync(HttpRequest request, StoreService store, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(request.ContentType?.Split(';')[0].Trim(), DicomMediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported media type",
+                detail: $"Send one DICOM Part 10 object with Content-Type: {DicomMediaType}.");
+        }
+
+        var department = request.Headers["X-Vna-Department"].FirstOrDefault();
+        var storeRequest = new StoreRequest
+        {
+            Department = string.IsNullOrWhiteSpace(department) ? "default" : department,
+            Actor = "http:" + (request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+        };
+
+        var result = await store.StoreAsync(request.Body, storeRequest, cancellationToken);
+        var body = new StoreResponse(result.Status.ToString(), result.Failure == StoreFailure.None ? null : result.Failure.ToString(), result.Reason,
+            result.StudyInstanceUid, result.SeriesInstanceUid, result.SopInstanceUid, result.Instance?.Sha256, result.Warnings);
+        if (result.IsSuccess)
+        {
+            return TypedResults.Ok(body);
+        }
+
+        var status = result.Failure switch
+        {
+            StoreFailure.CannotUnderstand or StoreFailure.InvalidUid => StatusCodes.Status400BadRequest,
+            StoreFailure.NotAuthorized => StatusCodes.Status403Forbidden,
+            StoreFailure.DataSetDoesNotMatch or StoreFailure.SopClassNotSupported or StoreFailure.Conflict => StatusCodes.Status409Conflict,
+            StoreFailure.OutOfResources when result.Reason?.Contains("larger than", StringComparison.Ordinal) == true => StatusCodes.Status413PayloadTooLarge,
+            _ => StatusCodes.Status503ServiceUnavailable,
+        };
+        return TypedResults.Problem(
+            statusCode: status,
+            title: "The object was not stored",
+            detail: result.Reason,
+            extensions: new Dictionary<string, object?> { ["failure"] = result.Failure.ToString(), ["sopInstanceUid"] = result.SopInstanceUid });
+    }
+
+    private static async Task<Results<Ok<StudySummary>, NotFound>> GetStudyAsync(string studyInstanceUid, IStudyCoordinator coordinator, CancellationToken cancellationToken)
+    {
+        var summary = await coordinator.GetStudyAsync(studyInstanceUid, cancellationToken);
+        return summary is null ? TypedResults.NotFound() : TypedResults.Ok(summary);
+    }
+
+    private static async Task<Results<Ok<InstanceResponse>, NotFound>> GetInstanceAsync(string sopInstanceUid, IIndexStore index, CancellationToken cancellationToken)
+    {
+        var instance = await index.FindInstanceAsync(sopInstanceUid, cancellationToken);
+        return instance is null
+            ? TypedResults.NotFound()
+            : TypedResults.Ok(new InstanceResponse(instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid,
+                instance.TransferSyntaxUid, instance.Size, instance.Sha256, instance.Tier.ToString(), instance.Location, instance.ReceivedAt));
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Vna.Archive.Coordination;
+using Vna.Archive.Hosting;
+using Vna.Core;
+using Vna.Index.Postgres;
+using Vna.Index.Postgres.Migrations;
+using Vna.Server;
+using Vna.Server.Endpoints;
+using Vna.Storage;
+
+// Settings come from appsettings.json beside the binary, whatever the working folder; data paths are relative to the working folder.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddEnvironmentVariables("VNA_");
+
+var section = builder.Configuration.GetSection(VnaServerOptions.SectionName);
+builder.Services.AddOptions<VnaServerOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<ArchiveOptions>().Bind(builder.Configuration.GetSection(ArchiveOptions.SectionName));
+var vna = section.Get<VnaServerOptions>() ?? new VnaServerOptions();
+ServerStartup.Validate(vna);
+
+builder.WebHost.UseUrls(vna.HttpUrl);
+builder.Services.AddProblemDetails();
+builder.Services.AddSingleton(TimeProvider.System);
+
+// PostgreSQL: one data source for the index, the audit trail and the migration step.
+var dataSource = NpgsqlDataSource.Create(vna.Postgres);
+builder.Services.AddSingleton(dataSource);
+builder.Services.AddSingleton<IIndexStore>(sp => new PostgresIndexStore(sp.GetRequiredService<NpgsqlDataSource>()));
+builder.Services.AddSingleton<PostgresAuditSink>();
+builder.Services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<PostgresAuditSink>());
+
+// The hot tier.
+var hotRoot = Path.GetFullPath(Path.Combine(vna.DataDirectory, "hot"));
+var hotStore = new FileSystemHotStore(new HotStoreOptions { RootPath = hotRoot });
+builder.Services.AddSingleton<IHotStore>(hotStore);
+
+// The study grains and the port the features use to reach them.
+builder.Services.AddSingleton<IStudyCoordinator, GrainStudyCoordinator>();
+builder.Services.AddSingleton<StoreService>();
+builder.UseOrleans(silo =>
+{
+    silo.Configure<ClusterOptions>(o =>
+    {
+        o.ClusterId = vna.ClusterId;
+        o.ServiceId = vna.ServiceId;
+    });
+    silo.ConfigureEndpoints(IPAddress.Loopback, vna.SiloPort, vna.GatewayPort, listenOnAnyHostAddress: false);
+    silo.UseVnaPostgres(vna.Postgres, vna.FastFailover);
+});
+
+var app = builder.Build();
+var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vna.Server");
+
+// Before anything is served: the schema (Orleans' tables and the archive's) and the hot tier's leftovers.
+using (var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+{
+    var applied = await new PostgresMigrator(dataSource).MigrateAsync(startup.Token);
+    ServerLog.Migrated(logger, applied.Count);
+    var reconciled = await hotStore.ReconcileAsync(startup.Token);
+    ServerLog.Reconciled(logger, reconciled.TemporaryFilesRemoved, reconciled.BytesReclaimed);
+}
+
+app.UseExceptionHandler();
+app.MapVnaAdminEndpoints();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    ServerLog.Listening(logger, vna.HttpUrl, vna.SiloPort, vna.GatewayPort, hotRoot));
+await app.RunAsync();

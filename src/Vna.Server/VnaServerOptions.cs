@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Vna.Server;
+
+/// <summary>The host's settings (section "Vna"), bound from appsettings.json and environment variables (VNA__...), validated at start.</summary>
+public sealed class VnaServerOptions
+{
+    public const string SectionName = "Vna";
+
+    /// <summary>Where the hot tier and other local data live.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "var";
+
+    /// <summary>HTTP listen URL (DICOMweb, admin API).</summary>
+    [Required]
+    public string HttpUrl { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>DIMSE listen address and port, and the archive's AE title (used by the DIMSE front end).</summary>
+    public string DimseHost { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535)]
+    public int DimsePort { get; set; } = 11112;
+
+    [Required]
+    [RegularExpression("^[ -\\[\\]-~]{1,16}$", ErrorMessage = "An AE title is 1-16 printable characters without a backslash.")]
+    public string AeTitle { get; set; } = "VNA";
+
+    /// <summary>PostgreSQL connection string (index, Orleans clustering, grain state, reminders).</summary>
+    [Required]
+    public string Postgres { get; set; } = "Host=127.0.0.1;Port=55432;Database=vna;Username=vna;Password=vna";
+
+    /// <summary>Orleans cluster identity: silos with the same ClusterId form one cluster.</summary>
+    [Required]
+    public string ClusterId { get; set; } = "vna";
+
+    /// <summary>Orleans service identity: keys grain state and reminders; never change it for an existing archive.</summary>
+    [Required]
+    public string ServiceId { get; set; } = "vna";
+
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Faster failure detection (1 s probes): for local clusters and tests.</summary>
+    public bool FastFailover { get; set; }
+}
