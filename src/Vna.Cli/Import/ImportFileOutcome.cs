@@ -1,15 +1,16 @@
-using Vna.Core;
-
 namespace Vna.Cli.Import;
 
-/// <summary>What happened to one file: a store result, or why it could not even be offered (missing, unreadable).</summary>
-internal sealed record ImportFileOutcome(string Path, StoreStatus Status, string? Category, string? Reason)
+/// <summary>
+/// What happened to one file. For a rejection, <see cref="Category"/> groups it in the summary: the archive's store failure
+/// (CannotUnderstand, InvalidUid, Conflict, SopClassNotSupported, NotAuthorized, OutOfResources…), "archive unavailable"
+/// (no answer, 503 or another server error: not acknowledged, send it again later), or a local one (NotFound, Unreadable).
+/// </summary>
+internal sealed record ImportFileOutcome(string Path, ImportStatus Status, string? Category, string? Reason)
 {
-    public bool IsRejected => Status == StoreStatus.Rejected;
+    public const string ArchiveUnavailable = "archive unavailable";
 
-    public static ImportFileOutcome From(string path, StoreResult result) =>
-        new(path, result.Status, result.Status == StoreStatus.Rejected ? result.Failure.ToString() : null, result.Reason);
+    public bool IsRejected => Status == ImportStatus.Rejected;
 
-    public static ImportFileOutcome Refused(string path, string category, string reason) =>
-        new(path, StoreStatus.Rejected, category, reason);
+    public static ImportFileOutcome Rejected(string path, string category, string reason) =>
+        new(path, ImportStatus.Rejected, category, reason);
 }

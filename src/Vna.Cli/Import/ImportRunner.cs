@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
 using Spectre.Console;
-using Vna.Core;
 
 namespace Vna.Cli.Import;
 
 /// <summary>
-/// Runs <c>vna import</c>: finds the files, stores each through the Store feature (the same path as C-STORE and STOW-RS),
-/// shows progress (a bar on a terminal, one line per file otherwise), then a summary. Exit codes: 0 nothing rejected,
-/// 3 some files rejected, 1 the import could not start, 130 interrupted.
+/// Runs <c>vna import</c>: checks that the archive answers, finds the files, sends each to the archive's
+/// <c>POST /api/instances</c> (the Store feature, as C-STORE and STOW-RS), N at a time, shows progress (a bar on a terminal,
+/// one line per file otherwise), then a summary. Exit codes: 0 nothing rejected, 3 some files rejected (including files the
+/// archive did not acknowledge), 1 the archive cannot be reached (or a usage error), 130 interrupted.
 /// </summary>
 internal sealed class ImportRunner
 {
@@ -16,8 +16,6 @@ internal sealed class ImportRunner
     public const int ExitCannotStart = 1;
     public const int ExitRejected = 3;
     public const int ExitInterrupted = 130;
-
-    private const string Actor = "import";
 
     private readonly ImportSettings _settings;
 
@@ -35,98 +33,79 @@ internal sealed class ImportRunner
         var writer = new StreamWriter(output, new UTF8Encoding(false), 4096, leaveOpen: true) { AutoFlush = true, NewLine = "\n" };
         await using (writer.ConfigureAwait(false))
         {
-            DepartmentOptions department;
-            ImportHost host;
+            using var client = new ArchiveClient(_settings.Server, _settings.Department, _settings.Parallel, _settings.RequestTimeout);
+            var problem = await client.CheckAsync(cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                await error.WriteLineAsync($"vna import: {problem}. Is it running? (deploy/local/run starts one; --server or ${ImportSettings.ServerEnvironmentVariable} names another.)")
+                    .ConfigureAwait(false);
+                return cancellationToken.IsCancellationRequested ? ExitInterrupted : ExitCannotStart;
+            }
+
+            var summary = new ImportSummary();
+            var files = FindFiles(_settings.Paths, summary);
+            var console = terminal && !_settings.Plain ? AnsiConsole.Console : null;
+            var interrupted = false;
             try
             {
-                var options = await ImportConfiguration.LoadAsync(_settings.ConfigPath, cancellationToken).ConfigureAwait(false);
-                var resolver = new DepartmentResolver(options);
-                department = (_settings.Department is null ? resolver.DefaultDepartment : resolver.FindByName(_settings.Department))
-                    ?? throw new ImportConfigurationException(_settings.Department is null
-                        ? "No --department given and the configuration has no default department."
-                        : $"Unknown department '{_settings.Department}' (configured: {string.Join(", ", options.Departments.Select(d => d.Name))}).");
-                if (!department.Allows("store"))
-                {
-                    throw new ImportConfigurationException($"The department '{department.Name}' may not store.");
-                }
-
-                host = await ImportHost.StartAsync(_settings, options, error, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ImportConfigurationException ex)
-            {
-                await error.WriteLineAsync($"vna import: {ex.Message}").ConfigureAwait(false);
-                return ExitCannotStart;
-            }
-
-            await using (host.ConfigureAwait(false))
-            {
-                var console = terminal && !_settings.Plain ? AnsiConsole.Console : null;
-                if (host.Reconciliation.TemporaryFilesRemoved > 0)
-                {
-                    await writer.WriteLineAsync(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"Removed {host.Reconciliation.TemporaryFilesRemoved} temporary files ({host.Reconciliation.BytesReclaimed} bytes) left by an interrupted run; they were never acknowledged."))
-                        .ConfigureAwait(false);
-                }
-
-                var summary = new ImportSummary();
-                var files = FindFiles(_settings.Paths, summary);
-                var request = new StoreRequest { Department = department.Name, Actor = Actor };
-                var interrupted = false;
-                try
-                {
-                    if (console is not null)
-                    {
-                        await console.Progress()
-                            .AutoClear(false)
-                            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                            .StartAsync(async context =>
-                            {
-                                var task = context.AddTask("Importing", autoStart: true, maxValue: Math.Max(files.Count, 1));
-                                foreach (var file in files)
-                                {
-                                    task.Description = Markup.Escape(Shorten(file));
-                                    summary.Add(await StoreFileAsync(host.Store, file, request, cancellationToken).ConfigureAwait(false));
-                                    task.Increment(1);
-                                }
-
-                                task.Description = "Imported";
-                                task.Value = task.MaxValue;
-                            })
-                            .ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        foreach (var file in files)
-                        {
-                            var outcome = await StoreFileAsync(host.Store, file, request, cancellationToken).ConfigureAwait(false);
-                            summary.Add(outcome);
-                            await writer.WriteLineAsync(Line(outcome)).ConfigureAwait(false);
-                        }
-                    }
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    interrupted = true;
-                }
-
                 if (console is not null)
                 {
-                    WriteSummary(console, summary, host.DataPath, department.Name);
+                    await console.Progress()
+                        .AutoClear(false)
+                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                        .StartAsync(async context =>
+                        {
+                            var task = context.AddTask("Importing", autoStart: true, maxValue: Math.Max(files.Count, 1));
+                            await SendAllAsync(client, files, summary, outcome =>
+                            {
+                                task.Description = Markup.Escape(Shorten(outcome.Path));
+                                task.Increment(1);
+                                return Task.CompletedTask;
+                            }, cancellationToken).ConfigureAwait(false);
+                            task.Description = "Imported";
+                            task.Value = task.MaxValue;
+                        })
+                        .ConfigureAwait(false);
                 }
                 else
                 {
-                    await WriteSummaryAsync(writer, summary, host.DataPath, department.Name).ConfigureAwait(false);
+                    using var gate = new SemaphoreSlim(1, 1);
+                    await SendAllAsync(client, files, summary, async outcome =>
+                    {
+                        await gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                        try
+                        {
+                            await writer.WriteLineAsync(Line(outcome)).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            gate.Release();
+                        }
+                    }, cancellationToken).ConfigureAwait(false);
                 }
-
-                if (interrupted)
-                {
-                    await error.WriteLineAsync("vna import: interrupted; the files not listed above were not imported.").ConfigureAwait(false);
-                    return ExitInterrupted;
-                }
-
-                return summary.AnyRejected ? ExitRejected : ExitOk;
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                interrupted = true;
+            }
+
+            if (console is not null)
+            {
+                WriteSummary(console, summary, Where());
+            }
+            else
+            {
+                await WriteSummaryAsync(writer, summary, Where()).ConfigureAwait(false);
+            }
+
+            if (interrupted)
+            {
+                await error.WriteLineAsync("vna import: interrupted; the files not counted above were not imported (those in flight may or may not have been).")
+                    .ConfigureAwait(false);
+                return ExitInterrupted;
+            }
+
+            return summary.AnyRejected ? ExitRejected : ExitOk;
         }
     }
 
@@ -156,47 +135,37 @@ internal sealed class ImportRunner
             }
             else
             {
-                summary.Add(ImportFileOutcome.Refused(path, "NotFound", "No such file or folder."));
+                summary.Add(ImportFileOutcome.Rejected(path, "NotFound", "No such file or folder."));
             }
         }
 
         return files;
     }
 
-    private static async Task<ImportFileOutcome> StoreFileAsync(StoreService store, string path, StoreRequest request, CancellationToken cancellationToken)
+    /// <summary>Sends the files, <see cref="ImportSettings.Parallel"/> at a time; <paramref name="done"/> is called as each one ends.</summary>
+    private async Task SendAllAsync(
+        ArchiveClient client, List<string> files, ImportSummary summary, Func<ImportFileOutcome, Task> done, CancellationToken cancellationToken)
     {
-        FileStream stream;
-        try
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _settings.Parallel, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(files, options, async (file, token) =>
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return ImportFileOutcome.Refused(path, "Unreadable", ex.Message);
-        }
-
-        await using (stream.ConfigureAwait(false))
-        {
-            try
-            {
-                var result = await store.StoreAsync(stream, request, cancellationToken).ConfigureAwait(false);
-                return ImportFileOutcome.From(path, result);
-            }
-            catch (IOException ex)
-            {
-                return ImportFileOutcome.Refused(path, "Unreadable", ex.Message);
-            }
-        }
+            var outcome = await client.StoreAsync(file, token).ConfigureAwait(false);
+            summary.Add(outcome);
+            await done(outcome).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
+
+    private string Where() =>
+        $"{_settings.Server} ({(_settings.Department is null ? "the archive's default department" : $"department '{_settings.Department}'")})";
 
     private static string Line(ImportFileOutcome outcome)
     {
         var status = outcome.Status switch
         {
-            StoreStatus.Stored => "stored",
-            StoreStatus.Duplicate => "duplicate",
-            StoreStatus.Replaced => "replaced",
-            StoreStatus.KeptFirst => "kept-first",
+            ImportStatus.Stored => "stored",
+            ImportStatus.Duplicate => "duplicate",
+            ImportStatus.Replaced => "replaced",
+            ImportStatus.KeptFirst => "kept-first",
             _ => "rejected",
         };
         return outcome.IsRejected
@@ -204,10 +173,10 @@ internal sealed class ImportRunner
             : $"{status,-10} {outcome.Path}";
     }
 
-    private static async Task WriteSummaryAsync(TextWriter writer, ImportSummary summary, string dataPath, string department)
+    private static async Task WriteSummaryAsync(TextWriter writer, ImportSummary summary, string where)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Imported {summary.Total} files into {dataPath} (department '{department}'):").Append('\n');
+        text.Append(CultureInfo.InvariantCulture, $"Imported {summary.Total} files into {where}:").Append('\n');
         foreach (var (label, count) in summary.Rows())
         {
             text.Append(CultureInfo.InvariantCulture, $"  {label,-12}{count,8}").Append('\n');
@@ -230,9 +199,9 @@ internal sealed class ImportRunner
         await writer.WriteAsync(text.ToString()).ConfigureAwait(false);
     }
 
-    private static void WriteSummary(IAnsiConsole console, ImportSummary summary, string dataPath, string department)
+    private static void WriteSummary(IAnsiConsole console, ImportSummary summary, string where)
     {
-        console.WriteLine($"Imported {summary.Total} files into {dataPath} (department '{department}'):");
+        console.WriteLine($"Imported {summary.Total} files into {where}:");
         var table = new Table()
             .AddColumn("outcome")
             .AddColumn(new TableColumn("files").RightAligned());

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Vna.Core;
 
 namespace Vna.Server.Endpoints;
@@ -23,9 +25,10 @@ internal static class AdminEndpoints
 
     /// <summary>
     /// POST /api/instances with a Part 10 file as the body (Content-Type application/dicom). The department is the
-    /// X-Vna-Department header (default: the archive's default department). 200 only once the object is durable and indexed.
+    /// X-Vna-Department header (default: Archive:DefaultDepartment; 403 when there is none). 200 only once the object is
+    /// durable and indexed.
     /// </summary>
-    private static async Task<IResult> StoreAsync(HttpRequest request, StoreService store, CancellationToken cancellationToken)
+    private static async Task<IResult> StoreAsync(HttpRequest request, StoreService store, IOptionsMonitor<ArchiveOptions> options, CancellationToken cancellationToken)
     {
         if (!string.Equals(request.ContentType?.Split(';')[0].Trim(), DicomMediaType, StringComparison.OrdinalIgnoreCase))
         {
@@ -35,10 +38,29 @@ internal static class AdminEndpoints
                 detail: $"Send one DICOM Part 10 object with Content-Type: {DicomMediaType}.");
         }
 
-        var department = request.Headers["X-Vna-Department"].FirstOrDefault();
+        // The archive enforces its own limit (Archive:MaxObjectSize, 413) while it streams the object; Kestrel's default
+        // request body limit (30,000,000 bytes) would refuse larger objects (multi-frame, whole-slide) with a 500.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = null;
+        }
+
+        // Without the header: the archive's configured default department (Archive:DefaultDepartment), not a fixed name.
+        var department = request.Headers["X-Vna-Department"].FirstOrDefault() is { } named && !string.IsNullOrWhiteSpace(named)
+            ? named.Trim()
+            : options.CurrentValue.DefaultDepartment;
+        if (string.IsNullOrWhiteSpace(department))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "The object was not stored",
+                detail: "No X-Vna-Department header, and the archive has no default department.",
+                extensions: new Dictionary<string, object?> { ["failure"] = StoreFailure.NotAuthorized.ToString() });
+        }
+
         var storeRequest = new StoreRequest
         {
-            Department = string.IsNullOrWhiteSpace(department) ? "default" : department,
+            Department = department,
             Actor = "http:" + (request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
         };
 
