@@ -14,6 +14,7 @@ public sealed partial class StudyGrain(
     ILogger<StudyGrain> logger) : Grain, IStudyGrain
 {
     private readonly Dictionary<string, StoredInstance> _instances = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _series = new(StringComparer.Ordinal);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -21,9 +22,10 @@ public sealed partial class StudyGrain(
         foreach (var instance in await index.GetStudyInstancesAsync(uid, cancellationToken))
         {
             _instances[instance.SopInstanceUid] = instance;
+            _series.Add(instance.SeriesInstanceUid);
         }
 
-        if (state.RecordExists && state.State.InstanceCount != _instances.Count)
+        if (_instances.Count > 0 && (!state.RecordExists || state.State.InstanceCount != _instances.Count))
         {
             // The index is the durable placement record; a state write lost in a crash is repaired from it.
             Recount();
@@ -101,7 +103,8 @@ public sealed partial class StudyGrain(
 
             _instances[instance.SopInstanceUid] = instance;
             s.TotalBytes += instance.Size;
-            s.Series.Add(instance.SeriesInstanceUid);
+            _series.Add(instance.SeriesInstanceUid);
+            s.SeriesCount = _series.Count;
             s.SourceDepartments.Add(instance.SourceDepartment);
             s.FirstReceivedAt = s.FirstReceivedAt is { } first && first <= instance.ReceivedAt ? first : instance.ReceivedAt;
             s.LastReceivedAt = s.LastReceivedAt is { } last && last >= instance.ReceivedAt ? last : instance.ReceivedAt;
@@ -125,7 +128,7 @@ public sealed partial class StudyGrain(
         {
             StudyInstanceUid = this.GetPrimaryKeyString(),
             InstanceCount = _instances.Count,
-            SeriesCount = s.Series.Count,
+            SeriesCount = _series.Count,
             TotalBytes = s.TotalBytes,
             SourceDepartments = [.. s.SourceDepartments.Order(StringComparer.Ordinal)],
             LifecycleState = (StudyLifecycleState)s.LifecycleState,
@@ -141,16 +144,11 @@ public sealed partial class StudyGrain(
         // Repair after a crash between the index write and the state write: the index is the record.
         var s = state.State;
         s.InstanceCount = _instances.Count;
-        long bytes = 0;
-        s.Series.Clear();
-        foreach (var instance in _instances.Values)
-        {
-            bytes += instance.Size;
-            s.Series.Add(instance.SeriesInstanceUid);
-            s.SourceDepartments.Add(instance.SourceDepartment);
-        }
-
-        s.TotalBytes = bytes;
+        s.SeriesCount = _series.Count;
+        s.TotalBytes = _instances.Values.Sum(i => i.Size);
+        s.SourceDepartments = [.. _instances.Values.Select(i => i.SourceDepartment)];
+        s.FirstReceivedAt = _instances.Values.Min(i => i.ReceivedAt);
+        s.LastReceivedAt = _instances.Values.Max(i => i.ReceivedAt);
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Study activated with {Count} instances")]

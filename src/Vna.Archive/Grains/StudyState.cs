@@ -13,7 +13,8 @@ public sealed class StudyState
 
     [Id(1)] public long TotalBytes { get; set; }
 
-    [Id(2)] public HashSet<string> Series { get; set; } = [];
+    /// <summary>Number of series (the set itself is rebuilt in memory from the placement map: writing it whole on every batch would grow with the study).</summary>
+    [Id(2)] public int SeriesCount { get; set; }
 
     [Id(3)] public HashSet<string> SourceDepartments { get; set; } = [];
 

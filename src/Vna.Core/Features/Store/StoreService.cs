@@ -170,6 +170,11 @@ public sealed partial class StoreService
         {
             return Reject(request, noUids, StoreFailure.CannotUnderstand, $"The object is not valid DICOM: {ex.Message}");
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The temporary file could not be read back (the hot tier failed under us): not the sender's fault.
+            return Reject(request, noUids, StoreFailure.OutOfResources, $"The object could not be read back from the hot tier: {ex.GetType().Name}");
+        }
 
         StoreCheck check;
         string transferSyntaxUid;
