@@ -36,6 +36,7 @@ builder.Services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<PostgresAu
 var hotRoot = Path.GetFullPath(Path.Combine(vna.DataDirectory, "hot"));
 var hotStore = new FileSystemHotStore(new HotStoreOptions { RootPath = hotRoot });
 builder.Services.AddSingleton<IHotStore>(hotStore);
+builder.Services.AddSingleton(_ => hotStore); // created by a factory, so disposed with the host: releases its tmp owner lock
 
 // The study grains and the port the features use to reach them.
 builder.Services.AddSingleton<IStudyCoordinator, GrainStudyCoordinator>();

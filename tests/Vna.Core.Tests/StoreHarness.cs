@@ -75,6 +75,7 @@ internal sealed class StoreHarness : IDisposable
 
     public void Dispose()
     {
+        HotStore.Dispose();
         if (Directory.Exists(Root))
         {
             Directory.Delete(Root, recursive: true);
@@ -85,7 +86,9 @@ internal sealed class StoreHarness : IDisposable
     {
         var path = Path.Combine(Root, folder);
         return Directory.Exists(path)
-            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList()
+            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                .Where(f => Path.GetFileName(f) != FileSystemHotStore.OwnerFileName)
+                .Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList()
             : [];
     }
 

@@ -19,6 +19,7 @@ public sealed class FileSystemHotStoreTests : IDisposable
 
     public void Dispose()
     {
+        _store.Dispose();
         if (Directory.Exists(_root))
         {
             Directory.Delete(_root, recursive: true);
@@ -46,7 +47,7 @@ public sealed class FileSystemHotStoreTests : IDisposable
 
         Assert.Equal($"studies/{Study}/{Series}/{Sop}.{sha[..16]}.dcm", location);
         Assert.False(File.Exists(temporary));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root, "tmp")));
+        Assert.Empty(TemporaryObjects());
         var full = _store.GetFullPath(location);
         Assert.Equal(Path.Combine(_root, "studies", Study, Series, $"{Sop}.{sha[..16]}.dcm"), full);
         Assert.Equal(content, await File.ReadAllBytesAsync(full, Ct));
@@ -92,12 +93,14 @@ public sealed class FileSystemHotStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Reconcile_removes_what_a_crash_left_in_tmp_and_counts_it()
+    public async Task Reconcile_removes_what_a_dead_process_left_in_tmp_and_counts_it()
     {
-        // A write abandoned mid-way (the process "died": never disposed), and stray files.
-        var abandoned = await _store.BeginWriteAsync(Ct);
+        // Another process received an object and died mid-way (its owner lock is released with it), plus stray files.
+        var dead = new FileSystemHotStore(new HotStoreOptions { RootPath = _root });
+        var abandoned = await dead.BeginWriteAsync(Ct);
         await abandoned.Stream.WriteAsync(new byte[1000], Ct);
         await abandoned.Stream.FlushAsync(Ct);
+        dead.Dispose();
         await File.WriteAllBytesAsync(Path.Combine(_root, "tmp", "stray.tmp"), new byte[24], Ct);
         Directory.CreateDirectory(Path.Combine(_root, "tmp", "spool"));
         await File.WriteAllBytesAsync(Path.Combine(_root, "tmp", "spool", "bulk"), new byte[6], Ct);
@@ -107,12 +110,37 @@ public sealed class FileSystemHotStoreTests : IDisposable
 
         Assert.Equal(3, result.TemporaryFilesRemoved);
         Assert.Equal(1030, result.BytesReclaimed);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root, "tmp")));
+        Assert.Empty(TemporaryObjects());
         Assert.True(await _store.ExistsAsync(committed.Location, Ct));
         await abandoned.DisposeAsync();
 
         Assert.Equal(new HotStoreReconciliation(0, 0), await _store.ReconcileAsync(Ct));
     }
+
+    [Fact]
+    public async Task Reconcile_leaves_an_object_that_another_live_process_is_receiving()
+    {
+        // Two silos share the root: one starts (and reconciles) while the other is mid-upload.
+        using var other = new FileSystemHotStore(new HotStoreOptions { RootPath = _root });
+        await using var receiving = await other.BeginWriteAsync(Ct);
+        await receiving.Stream.WriteAsync(new byte[500], Ct);
+        await receiving.Stream.FlushAsync(Ct);
+
+        var result = await _store.ReconcileAsync(Ct);
+
+        Assert.Equal(new HotStoreReconciliation(0, 0), result);
+        Assert.True(File.Exists(receiving.TemporaryPath));
+        var sha = Convert.ToHexStringLower(SHA256.HashData(new byte[500]));
+        var location = await receiving.CommitAsync(Study, Series, Sop, sha, Ct);
+        Assert.True(await _store.ExistsAsync(location, Ct));
+    }
+
+    /// <summary>Objects being received (or left) under tmp/, without the owners' lock files.</summary>
+    private string[] TemporaryObjects() =>
+        Directory.Exists(Path.Combine(_root, "tmp"))
+            ? [.. Directory.EnumerateFiles(Path.Combine(_root, "tmp"), "*", SearchOption.AllDirectories)
+                .Where(f => Path.GetFileName(f) != FileSystemHotStore.OwnerFileName)]
+            : [];
 
     [Fact]
     public async Task Reconcile_of_a_new_store_finds_nothing()

@@ -17,7 +17,8 @@ public static class HotTier
     {
         var tmp = Path.Combine(dataDirectory, "hot", "tmp");
         return Directory.Exists(tmp)
-            ? Directory.GetFiles(tmp, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            ? [.. Directory.GetFiles(tmp, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+                .Where(f => Path.GetFileName(f) != ".owner")] // the owner lock of a live process, not an object
             : [];
     }
 

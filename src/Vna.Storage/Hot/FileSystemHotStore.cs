@@ -10,14 +10,23 @@ namespace Vna.Storage;
 /// fsync of the folder (and of the parent of each folder the commit created). The location of an object is that path
 /// relative to the root, with '/' separators. Two copies of one SOP Instance UID with different content never share a name;
 /// an identical copy lands on the same name.
+/// Each store (each process) receives into its own folder <c>tmp/&lt;owner&gt;/</c> and holds an exclusive lock on its
+/// <c>.owner</c> file while it lives, so several silos can share one root: reconciliation removes only the folders whose
+/// owner is gone (its lock can be taken), never an object another live process is receiving.
 /// </summary>
-public sealed class FileSystemHotStore : IHotStore
+public sealed class FileSystemHotStore : IHotStore, IDisposable
 {
+    /// <summary>The lock file in each owner's temporary folder; not an object.</summary>
+    public const string OwnerFileName = ".owner";
+
     private const string TemporaryFolderName = "tmp";
     private const string StudiesFolderName = "studies";
 
     /// <summary>Folders whose entry in their parent is known to be on stable storage (their parent was fsync'd after they were created).</summary>
     private readonly ConcurrentDictionary<string, bool> _durableFolders = new(StringComparer.Ordinal);
+    private readonly Lock _ownerLock = new();
+    private readonly string _ownerFolder;
+    private FileStream? _owner;
 
     public FileSystemHotStore(HotStoreOptions options)
     {
@@ -26,6 +35,7 @@ public sealed class FileSystemHotStore : IHotStore
         RootPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.RootPath));
         TemporaryFolder = Path.Combine(RootPath, TemporaryFolderName);
         StudiesFolder = Path.Combine(RootPath, StudiesFolderName);
+        _ownerFolder = Path.Combine(TemporaryFolder, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
     }
 
     /// <summary>The root folder (absolute).</summary>
@@ -40,8 +50,7 @@ public sealed class FileSystemHotStore : IHotStore
     public Task<IHotWrite> BeginWriteAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Directory.CreateDirectory(TemporaryFolder);
-        var path = Path.Combine(TemporaryFolder, Guid.NewGuid().ToString("N") + ".tmp");
+        var path = Path.Combine(OwnedTemporaryFolder(), Guid.NewGuid().ToString("N") + ".tmp");
         var stream = new FileStream(
             path,
             new FileStreamOptions
@@ -116,25 +125,89 @@ public sealed class FileSystemHotStore : IHotStore
     {
         var removed = 0;
         long bytes = 0;
-        if (Directory.Exists(TemporaryFolder))
+        if (!Directory.Exists(TemporaryFolder))
         {
-            foreach (var file in new DirectoryInfo(TemporaryFolder).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+            return Task.FromResult(new HotStoreReconciliation(0, 0));
+        }
+
+        foreach (var file in new DirectoryInfo(TemporaryFolder).EnumerateFiles())
+        {
+            // Loose files: never an owner's folder, so nobody alive is writing them.
+            cancellationToken.ThrowIfCancellationRequested();
+            bytes += file.Length;
+            file.Delete();
+            removed++;
+        }
+
+        foreach (var folder in new DirectoryInfo(TemporaryFolder).EnumerateDirectories())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (string.Equals(folder.FullName, _ownerFolder, StringComparison.Ordinal) || !TryTakeAbandoned(folder.FullName, out var ownerLock))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var length = file.Length;
-                file.Delete();
-                removed++;
-                bytes += length;
+                continue; // ours, or a live process's
             }
 
-            foreach (var folder in Directory.EnumerateDirectories(TemporaryFolder))
+            using (ownerLock)
             {
-                Directory.Delete(folder, recursive: true);
+                foreach (var file in folder.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+                {
+                    if (file.Name != OwnerFileName)
+                    {
+                        bytes += file.Length;
+                        removed++;
+                    }
+                }
             }
+
+            folder.Delete(recursive: true);
         }
 
         return Task.FromResult(new HotStoreReconciliation(removed, bytes));
     }
+
+    /// <summary>Releases this store's owner lock (its temporary folder becomes reclaimable by the next reconciliation).</summary>
+    public void Dispose()
+    {
+        lock (_ownerLock)
+        {
+            _owner?.Dispose();
+            _owner = null;
+        }
+    }
+
+    /// <summary>This store's temporary folder, created and locked on first use.</summary>
+    private string OwnedTemporaryFolder()
+    {
+        lock (_ownerLock)
+        {
+            if (_owner is null)
+            {
+                Directory.CreateDirectory(_ownerFolder);
+                _owner = OpenOwnerFile(_ownerFolder);
+            }
+        }
+
+        return _ownerFolder;
+    }
+
+    /// <summary>Takes the owner lock of another folder: only possible when its owner is gone (or never had one).</summary>
+    private static bool TryTakeAbandoned(string folder, out FileStream ownerLock)
+    {
+        try
+        {
+            ownerLock = OpenOwnerFile(folder);
+            return true;
+        }
+        catch (IOException)
+        {
+            ownerLock = null!;
+            return false;
+        }
+    }
+
+    // FileShare.None is an exclusive advisory lock (flock) on Linux: released by the kernel when the process dies.
+    private static FileStream OpenOwnerFile(string folder) =>
+        new(Path.Combine(folder, OwnerFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
 
     /// <summary>The location of an object: studies/Study/Series/SOP.sha16.dcm (UIDs checked, so no path can escape the root).</summary>
     internal static string LocationOf(string studyInstanceUid, string seriesInstanceUid, string sopInstanceUid, string sha256)
