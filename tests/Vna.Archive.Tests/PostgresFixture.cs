@@ -1,3 +1,4 @@
+using Vna.Testing;
 using Npgsql;
 using Vna.Index.Postgres.Migrations;
 
@@ -40,11 +41,11 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var (server, problem) = await PostgresServer.GetAsync();
+        var (server, problem) = await TestPostgres.GetAsync();
         if (server is null)
         {
             UnavailableReason = problem + " (set VNA_TEST_PG, or run deploy/local/pg start)";
-            if (PostgresServer.InCi)
+            if (TestPostgres.InCi)
             {
                 throw new InvalidOperationException($"CI=true and PostgreSQL is not available: {UnavailableReason}");
             }

@@ -1,4 +1,4 @@
-namespace Vna.Dicom.Tests;
+namespace Vna.Tests.Shared;
 
 /// <summary>Locates the shared sample corpus (../shared/dicom-samples beside the repository, or $VNA_SHARED_DIR/dicom-samples).</summary>
 internal static class TestSamples
