@@ -18,6 +18,12 @@ builder.Configuration.AddEnvironmentVariables("VNA_");
 var section = builder.Configuration.GetSection(VnaServerOptions.SectionName);
 builder.Services.AddOptions<VnaServerOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<ArchiveOptions>().Bind(builder.Configuration.GetSection(ArchiveOptions.SectionName));
+var archiveProblems = DepartmentResolver.Validate(builder.Configuration.GetSection(ArchiveOptions.SectionName).Get<ArchiveOptions>() ?? new ArchiveOptions());
+if (archiveProblems.Count > 0)
+{
+    // Refuse to start on a configuration that would refuse every store later: say exactly what is wrong.
+    throw new OptionsValidationException(ArchiveOptions.SectionName, typeof(ArchiveOptions), archiveProblems);
+}
 var vna = section.Get<VnaServerOptions>() ?? new VnaServerOptions();
 ServerStartup.Validate(vna);
 

@@ -72,4 +72,33 @@ public sealed class DepartmentTests
         Assert.Equal("NotAuthorized", unknown.Failure);
         Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM instance", ct));
     }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_coercion_rule_that_cannot_be_applied_stops_the_server_at_start_saying_why()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var admin = await Postgres.RequireAsync();
+        using var scratch = new ScratchFolder("it-bad-config");
+        await using var database = await TestDatabase.CreateAsync(admin, "vna_it", ct);
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => ServerProcess.StartAsync(
+            new ServerSettings
+            {
+                Name = "bad-config",
+                Postgres = database.ConnectionString,
+                WorkDirectory = scratch.Path,
+                DataDirectory = scratch.Sub("data"),
+                Configuration = new Dictionary<string, string>
+                {
+                    ["Archive__Departments__0__Name"] = "default",
+                    ["Archive__Departments__0__Coercions__0__Tag"] = "NoSuchKeyword",
+                    ["Archive__Departments__0__Coercions__0__Value"] = "x",
+                },
+            },
+            ct,
+            TimeSpan.FromSeconds(60)));
+
+        // Not a server that starts and then refuses every store with 503: it does not start, and the log names the rule.
+        Assert.Contains("'NoSuchKeyword' is not a tag", failure.Message, StringComparison.Ordinal);
+    }
 }
