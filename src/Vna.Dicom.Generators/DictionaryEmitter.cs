@@ -11,7 +11,7 @@ internal static class DictionaryEmitter
 {
     /// <summary>Members the generated part declares; the hand-written DicomDictionary must not declare them too.</summary>
     public static readonly string[] GeneratedMembers =
-        ["PublicTable", "PrivateTable", "ParseVRs", "ParseHex", "NextField"];
+        ["PublicTable", "PrivateTable", "ParsePublicEntry", "ParseVRs", "ParseHex", "NextField"];
 
     /// <summary>The mask of a private entry (gggg,00ee): any block xx of (gggg,xxee).</summary>
     public const uint PrivateMask = 0xFFFF00FF;
@@ -37,30 +37,18 @@ internal static class DictionaryEmitter
 
         sb.Line("public static partial class DicomDictionary");
         sb.Line("{");
-        sb.Line("    private static partial DicomDictionaryEntry[] CreatePublicEntries()");
+        sb.Line("    /// <summary>One line of <see cref=\"PublicTable\"/> as an entry; <paramref name=\"vrLists\"/> shares VR lists when given.</summary>");
+        sb.Line("    private static DicomDictionaryEntry ParsePublicEntry(ReadOnlySpan<char> line, Dictionary<string, IReadOnlyList<DicomVR>>? vrLists)");
         sb.Line("    {");
-        sb.Line(string.Create(CultureInfo.InvariantCulture, $"        var entries = new DicomDictionaryEntry[{publicTags.Count}];"));
-        sb.Line("        var count = 0;");
-        sb.Line("        var vrLists = new Dictionary<string, IReadOnlyList<DicomVR>>(StringComparer.Ordinal);");
-        sb.Line("        foreach (var line in PublicTable.AsSpan().EnumerateLines())");
-        sb.Line("        {");
-        sb.Line("            if (line.IsEmpty)");
-        sb.Line("            {");
-        sb.Line("                continue;");
-        sb.Line("            }");
-        sb.Line();
-        sb.Line("            var rest = line;");
-        sb.Line("            var tag = ParseHex(NextField(ref rest));");
-        sb.Line("            var mask = NextField(ref rest);");
-        sb.Line("            var vrs = ParseVRs(NextField(ref rest), vrLists);");
-        sb.Line("            var vm = NextField(ref rest).ToString();");
-        sb.Line("            var retired = !NextField(ref rest).IsEmpty;");
-        sb.Line("            var keyword = NextField(ref rest).ToString();");
-        sb.Line("            entries[count++] = new DicomDictionaryEntry(");
-        sb.Line("                new DicomTag(tag), mask.IsEmpty ? 0xFFFFFFFF : ParseHex(mask), vrs, vm, rest.ToString(), keyword, retired);");
-        sb.Line("        }");
-        sb.Line();
-        sb.Line("        return count == entries.Length ? entries : entries[..count];");
+        sb.Line("        var rest = line;");
+        sb.Line("        var tag = ParseHex(NextField(ref rest));");
+        sb.Line("        var mask = NextField(ref rest);");
+        sb.Line("        var vrs = ParseVRs(NextField(ref rest), vrLists);");
+        sb.Line("        var vm = NextField(ref rest).ToString();");
+        sb.Line("        var retired = !NextField(ref rest).IsEmpty;");
+        sb.Line("        var keyword = NextField(ref rest).ToString();");
+        sb.Line("        return new DicomDictionaryEntry(");
+        sb.Line("            new DicomTag(tag), mask.IsEmpty ? 0xFFFFFFFF : ParseHex(mask), vrs, vm, rest.ToString(), keyword, retired);");
         sb.Line("    }");
         sb.Line();
         sb.Line("    private static partial (string Creator, DicomDictionaryEntry Entry)[] CreatePrivateEntries()");
@@ -114,11 +102,11 @@ internal static class DictionaryEmitter
         sb.Line("    private static uint ParseHex(ReadOnlySpan<char> hex) =>");
         sb.Line("        uint.Parse(hex, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture);");
         sb.Line();
-        sb.Line("    /// <summary>\"US/SS\" as a read-only VR list, one shared instance per distinct text.</summary>");
-        sb.Line("    private static IReadOnlyList<DicomVR> ParseVRs(ReadOnlySpan<char> text, Dictionary<string, IReadOnlyList<DicomVR>> cache)");
+        sb.Line("    /// <summary>\"US/SS\" as a read-only VR list, one shared instance per distinct text when a cache is given.</summary>");
+        sb.Line("    private static IReadOnlyList<DicomVR> ParseVRs(ReadOnlySpan<char> text, Dictionary<string, IReadOnlyList<DicomVR>>? cache)");
         sb.Line("    {");
-        sb.Line("        var lookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();");
-        sb.Line("        if (lookup.TryGetValue(text, out var list))");
+        sb.Line("        var lookup = cache?.GetAlternateLookup<ReadOnlySpan<char>>();");
+        sb.Line("        if (lookup is { } found && found.TryGetValue(text, out var list))");
         sb.Line("        {");
         sb.Line("            return list;");
         sb.Line("        }");
@@ -130,7 +118,11 @@ internal static class DictionaryEmitter
         sb.Line("        }");
         sb.Line();
         sb.Line("        list = Array.AsReadOnly(vrs);");
-        sb.Line("        lookup[text] = list;");
+        sb.Line("        if (lookup is { } cached)");
+        sb.Line("        {");
+        sb.Line("            cached[text] = list;");
+        sb.Line("        }");
+        sb.Line();
         sb.Line("        return list;");
         sb.Line("    }");
         sb.Line();

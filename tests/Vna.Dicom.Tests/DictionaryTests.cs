@@ -313,6 +313,31 @@ public sealed class DictionaryTests
         Assert.Equal(keywords.Count, keywords.Distinct(StringComparer.Ordinal).Count());
     }
 
+    [Fact]
+    public void Lookup_parses_entries_on_demand_and_agrees_with_the_full_table()
+    {
+        // Entries are parsed from the generated table line by line when first looked up (a cold start parses only
+        // what it needs); the full list and single lookups must hand out the same entries, from many threads at once.
+        var exact = DicomDictionary.Entries.Where(e => e.Mask == ExactMask).ToArray();
+        var mismatches = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.ForEach(exact, entry =>
+        {
+            var looked = DicomDictionary.Lookup(entry.Tag);
+            if (!ReferenceEquals(looked, entry))
+            {
+                mismatches.Add($"{entry.Tag} {entry.Keyword}: {looked?.Keyword ?? "null"}");
+            }
+
+            if (entry.Keyword.Length > 0 && !ReferenceEquals(DicomDictionary.LookupKeyword(entry.Keyword), entry))
+            {
+                mismatches.Add($"keyword {entry.Keyword}");
+            }
+        });
+
+        Assert.Empty(mismatches);
+        Assert.Null(DicomDictionary.Lookup(new DicomTag(0x0008, 0x0002))); // between two listed tags: not a public tag
+    }
+
     [Theory]
     [InlineData("1.2.840.10008.1.2", "Implicit VR Little Endian", "ImplicitVRLittleEndian")]
     [InlineData("1.2.840.10008.1.2.1", "Explicit VR Little Endian", "ExplicitVRLittleEndian")]

@@ -8,7 +8,8 @@
 #   RUNS=5                 timed runs per command (hyperfine --runs; median reported), after one checked warm-up run
 #   VNA_GEN_CT=PATH        gen-ct.py (default: <repo>/../shared/tools/dicom/gen-ct.py); needed only to make the data
 #   VNA_BENCH_OUT=DIR      output folder (default: tests/bench/out; gitignored). Data: DIR/ct1000 (reused if complete)
-#   VNA_CMD="..."          how to run the CLI (default: dotnet <repo>/src/Vna.Cli/bin/Release/net10.0/vna.dll)
+#   VNA_CMD="..."          how to run the CLI (default: what deploy/local/vna publishes into <repo>/var/cli —
+#                          the native AOT executable, or `dotnet vna.dll` ReadyToRun where AOT cannot be built)
 #   HYPERFINE=none         time with /usr/bin/time instead of hyperfine (the fallback when it is not installed)
 #   SKIP_BUILD=1           do not (re)build src/Vna.Cli in Release first
 #   VNA_HEADER_OPT=--opt   `vna dump` option for a header-only dump (default: detected from `vna dump --help`)
@@ -63,13 +64,16 @@ fi
 
 # --- the CLI --------------------------------------------------------------------------------------
 if [[ -z "${VNA_CMD:-}" ]]; then
-    DLL="$ROOT/src/Vna.Cli/bin/Release/net10.0/vna.dll"
     if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-        dotnet build "$ROOT/src/Vna.Cli/Vna.Cli.csproj" -c Release -nologo -v q >"$OUT/vna-build.log" 2>&1 \
+        # The same build as deploy/local/vna (native AOT, else ReadyToRun), as users run the tool.
+        (VNA_FORCE_BUILD=1 "$ROOT/deploy/local/vna" --version) >"$OUT/vna-build.log" 2>&1 \
             || die "building src/Vna.Cli failed (see $OUT/vna-build.log)"
     fi
-    [[ -f "$DLL" ]] || die "$DLL not found (build src/Vna.Cli in Release, or set VNA_CMD)"
-    VNA_CMD="dotnet $DLL"
+    case "$(cat "$ROOT/var/cli/.kind" 2>/dev/null)" in
+        aot) VNA_CMD="$ROOT/var/cli/vna" ;;
+        r2r) VNA_CMD="dotnet $ROOT/var/cli/vna.dll" ;;
+        *) die "no published CLI in $ROOT/var/cli (run deploy/local/vna once, or set VNA_CMD)" ;;
+    esac
 fi
 # shellcheck disable=SC2086
 $VNA_CMD dump --help > "$OUT/vna-dump-help.txt" 2>&1 || die "'$VNA_CMD dump --help' failed: $(head -5 "$OUT/vna-dump-help.txt")"

@@ -18,30 +18,18 @@ namespace Vna.Dicom;
 
 public static partial class DicomDictionary
 {
-    private static partial DicomDictionaryEntry[] CreatePublicEntries()
+    /// <summary>One line of <see cref="PublicTable"/> as an entry; <paramref name="vrLists"/> shares VR lists when given.</summary>
+    private static DicomDictionaryEntry ParsePublicEntry(ReadOnlySpan<char> line, Dictionary<string, IReadOnlyList<DicomVR>>? vrLists)
     {
-        var entries = new DicomDictionaryEntry[4997];
-        var count = 0;
-        var vrLists = new Dictionary<string, IReadOnlyList<DicomVR>>(StringComparer.Ordinal);
-        foreach (var line in PublicTable.AsSpan().EnumerateLines())
-        {
-            if (line.IsEmpty)
-            {
-                continue;
-            }
-
-            var rest = line;
-            var tag = ParseHex(NextField(ref rest));
-            var mask = NextField(ref rest);
-            var vrs = ParseVRs(NextField(ref rest), vrLists);
-            var vm = NextField(ref rest).ToString();
-            var retired = !NextField(ref rest).IsEmpty;
-            var keyword = NextField(ref rest).ToString();
-            entries[count++] = new DicomDictionaryEntry(
-                new DicomTag(tag), mask.IsEmpty ? 0xFFFFFFFF : ParseHex(mask), vrs, vm, rest.ToString(), keyword, retired);
-        }
-
-        return count == entries.Length ? entries : entries[..count];
+        var rest = line;
+        var tag = ParseHex(NextField(ref rest));
+        var mask = NextField(ref rest);
+        var vrs = ParseVRs(NextField(ref rest), vrLists);
+        var vm = NextField(ref rest).ToString();
+        var retired = !NextField(ref rest).IsEmpty;
+        var keyword = NextField(ref rest).ToString();
+        return new DicomDictionaryEntry(
+            new DicomTag(tag), mask.IsEmpty ? 0xFFFFFFFF : ParseHex(mask), vrs, vm, rest.ToString(), keyword, retired);
     }
 
     private static partial (string Creator, DicomDictionaryEntry Entry)[] CreatePrivateEntries()
@@ -95,11 +83,11 @@ public static partial class DicomDictionary
     private static uint ParseHex(ReadOnlySpan<char> hex) =>
         uint.Parse(hex, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>"US/SS" as a read-only VR list, one shared instance per distinct text.</summary>
-    private static IReadOnlyList<DicomVR> ParseVRs(ReadOnlySpan<char> text, Dictionary<string, IReadOnlyList<DicomVR>> cache)
+    /// <summary>"US/SS" as a read-only VR list, one shared instance per distinct text when a cache is given.</summary>
+    private static IReadOnlyList<DicomVR> ParseVRs(ReadOnlySpan<char> text, Dictionary<string, IReadOnlyList<DicomVR>>? cache)
     {
-        var lookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(text, out var list))
+        var lookup = cache?.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup is { } found && found.TryGetValue(text, out var list))
         {
             return list;
         }
@@ -111,7 +99,11 @@ public static partial class DicomDictionary
         }
 
         list = Array.AsReadOnly(vrs);
-        lookup[text] = list;
+        if (lookup is { } cached)
+        {
+            cached[text] = list;
+        }
+
         return list;
     }
 

@@ -45,6 +45,10 @@ internal sealed class DicomParser
             DisposeOwned();
             throw;
         }
+        finally
+        {
+            _buffer.Release();
+        }
     }
 
     public async Task<DicomFile> ReadBareDatasetAsync(DicomTransferSyntax syntax, CancellationToken cancellationToken)
@@ -58,6 +62,10 @@ internal sealed class DicomParser
         {
             DisposeOwned();
             throw;
+        }
+        finally
+        {
+            _buffer.Release();
         }
     }
 
@@ -155,6 +163,7 @@ internal sealed class DicomParser
         {
             var inflater = new DeflateStream(_buffer.DetachRemainder(), CompressionMode.Decompress);
             _owned.Add(inflater);
+            _buffer.Release();
             _buffer = new DicomReadBuffer(inflater, 64 * 1024);
             _referencesAllowed = false;
         }

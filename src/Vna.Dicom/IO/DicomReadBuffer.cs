@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Vna.Dicom;
@@ -5,6 +6,8 @@ namespace Vna.Dicom;
 /// <summary>
 /// Buffered, forward-only reading of a stream with the absolute position tracked. The parser asks for a few bytes at a
 /// time (<see cref="EnsureAsync"/> completes synchronously when they are buffered) and skips or copies large values.
+/// The buffer is rented from the shared array pool (a 64 KiB array a file adds up when thousands of files are read) and
+/// goes back with <see cref="Release"/>, after which this instance must not be used.
 /// </summary>
 internal sealed class DicomReadBuffer
 {
@@ -21,7 +24,7 @@ internal sealed class DicomReadBuffer
     public DicomReadBuffer(Stream stream, int bufferSize)
     {
         _stream = stream;
-        _buffer = new byte[bufferSize];
+        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         _origin = stream.CanSeek ? stream.Position : 0;
         _streamLength = stream.CanSeek ? stream.Length : -1;
     }
@@ -77,11 +80,12 @@ internal sealed class DicomReadBuffer
     {
         if (count > _buffer.Length)
         {
-            var bigger = new byte[Math.Max(count, _buffer.Length * 2)];
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(count, _buffer.Length * 2));
             _buffer.AsSpan(_pos, _end - _pos).CopyTo(bigger);
             _bufferStart += _pos;
             _end -= _pos;
             _pos = 0;
+            ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;
         }
         else if (_pos > 0)
@@ -230,5 +234,17 @@ internal sealed class DicomReadBuffer
         var leftover = _buffer.AsSpan(_pos, _end - _pos).ToArray();
         _pos = _end;
         return new PrefixedStream(leftover, _stream);
+    }
+
+    /// <summary>Returns the buffer to the pool; nothing may be read after this.</summary>
+    public void Release()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        _pos = _end = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
