@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -47,6 +48,13 @@ builder.Services.AddSingleton(_ => hotStore); // created by a factory, so dispos
 // The study grains and the port the features use to reach them.
 builder.Services.AddSingleton<IStudyCoordinator, GrainStudyCoordinator>();
 builder.Services.AddSingleton<StoreService>();
+
+// Features: one line each, each an extension method in its own project (front ends, codecs, tiers, lifecycle).
+// Register them above the defaults below; a feature that provides a port replaces the default with its own.
+
+// Defaults for ports a feature may replace: serve what is stored, from the hot tier.
+builder.Services.TryAddSingleton<IInstanceTranscoder, PassThroughTranscoder>();
+builder.Services.TryAddSingleton<IInstanceContentSource, HotInstanceContentSource>();
 builder.UseOrleans(silo =>
 {
     silo.Configure<ClusterOptions>(o =>
