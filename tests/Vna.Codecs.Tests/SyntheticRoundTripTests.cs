@@ -9,6 +9,9 @@ public sealed class SyntheticRoundTripTests
     public static readonly string[] LosslessSyntaxes =
     [
         "1.2.840.10008.1.2.5",
+        "1.2.840.10008.1.2.4.90",
+        "1.2.840.10008.1.2.4.201",
+        "1.2.840.10008.1.2.4.202",
     ];
 
     public static TheoryData<string, string> Cases()

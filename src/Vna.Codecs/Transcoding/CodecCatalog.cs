@@ -11,6 +11,11 @@ internal static class CodecCatalog
         return new CodecRegistry(
         [
             new RleCodec(),
+            new OpenJpegCodec(lossy: false),
+            new OpenJpegCodec(lossy: true),
+            new Htj2kCodec(Htj2kCodec.Lossless, options.PreferOpenJphDecoder),
+            new Htj2kCodec(Htj2kCodec.LosslessRpcl, options.PreferOpenJphDecoder),
+            new Htj2kCodec(Htj2kCodec.Lossy, options.PreferOpenJphDecoder),
         ]);
     }
 }
