@@ -12,6 +12,7 @@ public sealed class SyntheticRoundTripTests
         "1.2.840.10008.1.2.4.90",
         "1.2.840.10008.1.2.4.201",
         "1.2.840.10008.1.2.4.202",
+        "1.2.840.10008.1.2.4.80",
     ];
 
     public static TheoryData<string, string> Cases()
