@@ -46,7 +46,9 @@ internal sealed unsafe class JpegLsCodec : IFrameCodec
         CheckEncodable(info, photometric);
         Require();
         var near = IsLossy ? (int)Math.Clamp(Math.Round(parameters.Quality ?? 2), 0, 255) : 0;
-        var size = (int)info.FrameBytes;
+        // CharLS takes 1-byte samples up to 8 bits and 2-byte samples above: 8-or-fewer bits in 16 are narrowed first.
+        var narrow = info.BitsStored <= 8 && info.BytesPerSample == 2;
+        var size = (int)(narrow ? info.Samples : info.FrameBytes);
         var masked = ArrayPool<byte>.Shared.Rent(size);
         var encoder = CharLsNative.charls_jpegls_encoder_create();
         if (encoder == 0)
@@ -56,7 +58,7 @@ internal sealed unsafe class JpegLsCodec : IFrameCodec
 
         try
         {
-            MaskToBitsStored(frame[..size], masked.AsSpan(0, size), info);
+            MaskToBitsStored(frame[..(int)info.FrameBytes], masked.AsSpan(0, size), info, narrow);
             var frameInfo = new CharLsNative.FrameInfo
             {
                 Width = (uint)info.Columns,
@@ -124,26 +126,41 @@ internal sealed unsafe class JpegLsCodec : IFrameCodec
                 Check(CharLsNative.charls_jpegls_decoder_get_interleave_mode(decoder, &mode), "interleave mode");
                 nuint needed;
                 Check(CharLsNative.charls_jpegls_decoder_get_destination_size(decoder, 0, &needed), "destination size");
-                if (needed != (nuint)info.FrameBytes)
+                var narrow = frameInfo.BitsPerSample <= 8 && info.BytesPerSample == 2;
+                var expected = narrow ? info.Samples : info.FrameBytes;
+                if (needed != (nuint)expected)
                 {
-                    throw new TranscodeException($"The JPEG-LS stream decodes to {needed} bytes; the frame has {info.FrameBytes}.");
+                    throw new TranscodeException($"The JPEG-LS stream decodes to {needed} bytes; the frame needs {expected}.");
                 }
 
-                if (mode == CharLsNative.InterleaveNone && info.SamplesPerPixel > 1)
+                var planar = mode == CharLsNative.InterleaveNone && info.SamplesPerPixel > 1;
+                var buffer = narrow || planar ? new byte[expected] : null;
+                fixed (byte* dst = buffer is null ? destination : buffer)
                 {
-                    var planar = new byte[info.FrameBytes];
-                    fixed (byte* dst = planar)
+                    Check(CharLsNative.charls_jpegls_decoder_decode_to_buffer(decoder, dst, needed, 0), "decode");
+                }
+
+                if (buffer is not null)
+                {
+                    var narrowInfo = narrow ? info with { BitsAllocated = 8 } : info;
+                    var interleaved = buffer;
+                    if (planar)
                     {
-                        Check(CharLsNative.charls_jpegls_decoder_decode_to_buffer(decoder, dst, needed, 0), "decode");
+                        interleaved = new byte[expected];
+                        SampleConversion.PlanarToInterleaved(buffer, interleaved, narrowInfo);
                     }
 
-                    SampleConversion.PlanarToInterleaved(planar, destination, info);
-                }
-                else
-                {
-                    fixed (byte* dst = destination)
+                    if (narrow)
                     {
-                        Check(CharLsNative.charls_jpegls_decoder_decode_to_buffer(decoder, dst, needed, 0), "decode");
+                        var d = MemoryMarshal.Cast<byte, ushort>(destination);
+                        for (var i = 0; i < interleaved.Length; i++)
+                        {
+                            d[i] = interleaved[i];
+                        }
+                    }
+                    else
+                    {
+                        interleaved.CopyTo(destination);
                     }
                 }
             }
@@ -173,10 +190,18 @@ internal sealed unsafe class JpegLsCodec : IFrameCodec
         }
     }
 
-    private static void MaskToBitsStored(ReadOnlySpan<byte> frame, Span<byte> destination, in FrameInfo info)
+    private static void MaskToBitsStored(ReadOnlySpan<byte> frame, Span<byte> destination, in FrameInfo info, bool narrow)
     {
         var mask = (uint)((1L << info.BitsStored) - 1);
-        if (info.BytesPerSample == 1)
+        if (narrow)
+        {
+            var s16 = MemoryMarshal.Cast<byte, ushort>(frame);
+            for (var i = 0; i < s16.Length; i++)
+            {
+                destination[i] = (byte)(s16[i] & mask);
+            }
+        }
+        else if (info.BytesPerSample == 1)
         {
             for (var i = 0; i < frame.Length; i++)
             {
