@@ -30,4 +30,15 @@ public sealed class StudyState
 
     /// <summary>Incremented on every change; lets tests and recovery see progress.</summary>
     [Id(9)] public long Revision { get; set; }
+
+    // Tiers (issue 7): [Id(10..19)].
+
+    /// <summary>A move under way (null when none): what to clean up if the process dies half-way.</summary>
+    [Id(10)] public Tiers.TierMove? TierMove { get; set; }
+
+    /// <summary>When the study last changed tier.</summary>
+    [Id(11)] public DateTimeOffset? TierChangedAt { get; set; }
+
+    /// <summary>When a recall was asked for and is waiting on the backend's restore (null when none).</summary>
+    [Id(12)] public DateTimeOffset? RecallRequestedAt { get; set; }
 }

@@ -1,0 +1,14 @@
+using Vna.Core;
+
+namespace Vna.Archive.Tiers;
+
+/// <summary>The record of study moves (table tier_migration): started, finished or failed, for the admin API and for resuming after a crash.</summary>
+public interface IMigrationJournal
+{
+    /// <summary>Records that a move of the study started (or restarted: a running record of the same study is reused); returns its id.</summary>
+    Task<long> StartAsync(string studyInstanceUid, StorageTier? from, StorageTier to, string reason, CancellationToken cancellationToken);
+
+    Task FinishAsync(long id, int instances, long bytes, CancellationToken cancellationToken);
+
+    Task FailAsync(long id, string error, CancellationToken cancellationToken);
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using Vna.Archive.Grains;
+using Vna.Archive.Tiers;
+
+namespace Vna.Tiers;
+
+/// <summary>
+/// Recalls of cold studies in this process: one grain call per study at a time (callers asking for the same study share
+/// it), each caller waiting only up to its own limit. Recalls the backend is still restoring are remembered and asked
+/// again every <see cref="TiersOptions.RecallPollInterval"/> by <see cref="RecallPoller"/>.
+/// </summary>
+public sealed class RecallCoordinator(IGrainFactory grains, TiersOptions options, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, Task<RecallStatus>> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _pending = new(StringComparer.Ordinal);
+
+    /// <summary>Studies whose bundle the backend is restoring.</summary>
+    public IReadOnlyCollection<string> Pending => [.. _pending.Keys];
+
+    /// <summary>Starts (or joins) the study's recall and waits up to <paramref name="maxWait"/>; the recall goes on after a timeout.</summary>
+    public async Task<RecallStatus> RecallAsync(string studyInstanceUid, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var recall = Start(studyInstanceUid);
+        try
+        {
+            return await recall.WaitAsync(maxWait < TimeSpan.Zero ? TimeSpan.Zero : maxWait, clock, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return new RecallStatus(false, options.RecallWait < TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5) : options.RecallWait, 0);
+        }
+    }
+
+    /// <summary>Asks again for every recall the backend is restoring (the poller calls this).</summary>
+    public async Task PollAsync(CancellationToken cancellationToken)
+    {
+        foreach (var study in _pending.Keys)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await Start(study).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Asked again at the next poll; a caller waiting on it hears the error itself.
+            }
+        }
+    }
+
+    private Task<RecallStatus> Start(string study) => _running.GetOrAdd(study, RunAsync);
+
+    private async Task<RecallStatus> RunAsync(string study)
+    {
+        await Task.Yield();
+        try
+        {
+            var status = await grains.GetGrain<IStudyTierGrain>(study).RecallAsync().ConfigureAwait(false);
+            if (status.Online)
+            {
+                _pending.TryRemove(study, out _);
+            }
+            else
+            {
+                _pending[study] = clock.GetUtcNow();
+            }
+
+            return status;
+        }
+        finally
+        {
+            _running.TryRemove(study, out _);
+        }
+    }
+}
