@@ -5,6 +5,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Vna.Archive.Coordination;
 using Vna.Archive.Hosting;
+using Vna.Codecs;
 using Vna.Core;
 using Vna.Index.Postgres;
 using Vna.Index.Postgres.Migrations;
@@ -51,6 +52,7 @@ builder.Services.AddSingleton<StoreService>();
 
 // Features: one line each, each an extension method in its own project (front ends, codecs, tiers, lifecycle).
 // Register them above the defaults below; a feature that provides a port replaces the default with its own.
+builder.AddVnaCodecs();
 builder.AddVnaTiers();
 
 // Defaults for ports a feature may replace: serve what is stored, from the hot tier.
