@@ -33,5 +33,6 @@ internal static class Program
         {
             DumpCommand.Create(console),
             ImportCommand.Create(console),
+            TranscodeCommand.Create(console),
         };
 }

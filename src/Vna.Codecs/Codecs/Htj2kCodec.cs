@@ -83,6 +83,11 @@ internal sealed unsafe class Htj2kCodec : IFrameCodec
     public string Decode(ReadOnlySpan<byte> encoded, in FrameInfo info, string photometric, Span<byte> destination)
     {
         var result = photometric is Photometric.YbrRct or Photometric.YbrIct ? Photometric.Rgb : photometric;
+        if (!OpenJpegCodec.IsJp2(encoded))
+        {
+            Jpeg2000Structure.Check(encoded);
+        }
+
         if (!_preferOpenJph || OpenJphShim.Unavailable is not null)
         {
             var signedByOpenJpeg = DecodeWithOpenJpeg(encoded, info, destination);
