@@ -9,17 +9,23 @@ internal static class InteropRequirements
 {
     private static readonly Lazy<string?> s_namespace = new(NetworkNamespace.Unavailable);
 
+    /// <summary>The tools, and a network namespace for peers that must run in one.</summary>
     public static void Require(params string[] tools)
+    {
+        RequireTools(tools);
+        if (s_namespace.Value is { } problem)
+        {
+            SkipOrFail($"no loopback-only network namespace for the peers: {problem}");
+        }
+    }
+
+    /// <summary>The tools only (clients of a listener in this process's namespace).</summary>
+    public static void RequireTools(params string[] tools)
     {
         var missing = tools.Where(t => !OnPath(t)).ToArray();
         if (missing.Length > 0)
         {
             SkipOrFail($"{string.Join(", ", missing)} not found on PATH (Debian packages dcmtk / orthanc; deploy/local/test installs them)");
-        }
-
-        if (s_namespace.Value is { } problem)
-        {
-            SkipOrFail($"no loopback-only network namespace for the peers: {problem}");
         }
     }
 
