@@ -52,6 +52,7 @@ builder.Services.AddSingleton<StoreService>();
 // Features: one line each, each an extension method in its own project (front ends, codecs, tiers, lifecycle).
 // Register them above the defaults below; a feature that provides a port replaces the default with its own.
 builder.AddVnaTiers();
+builder.AddVnaDimse();
 
 // Defaults for ports a feature may replace: serve what is stored, from the hot tier.
 builder.Services.TryAddSingleton<IInstanceTranscoder, PassThroughTranscoder>();
