@@ -1,0 +1,33 @@
+namespace Vna.Codecs;
+
+/// <summary>Settings of the codecs (section <c>Vna:Codecs</c> of appsettings.json).</summary>
+public sealed class CodecsOptions
+{
+    public const string SectionName = "Vna:Codecs";
+
+    /// <summary>Frames coded at once (each on its own thread, one codec object each). 0: the number of processors.</summary>
+    public int MaxDegreeOfParallelism { get; set; }
+
+    /// <summary>Upper bound of the bytes of one decoded frame; a header claiming more is refused before any decode.</summary>
+    public long MaxFrameBytes { get; set; } = 1L << 30;
+
+    /// <summary>Outputs above this size are spooled to a temporary file instead of held in memory.</summary>
+    public long InMemoryOutputLimit { get; set; } = 64L << 20;
+
+    /// <summary>Where outputs above <see cref="InMemoryOutputLimit"/> and non-seekable inputs are spooled; null: the system temp folder.</summary>
+    public string? SpoolDirectory { get; set; }
+
+    /// <summary>Default quality per lossy syntax when a request gives none (JPEG 1–100; JPEG 2000/HTJ2K ratio; JPEG-LS NEAR).</summary>
+    public double JpegBaselineQuality { get; set; } = 90;
+
+    public double Jpeg2000Ratio { get; set; } = 10;
+
+    public double Htj2kRatio { get; set; } = 10;
+
+    public int JpegLsNear { get; set; } = 2;
+
+    /// <summary>Decode HTJ2K with OpenJPH and, when it fails, with OpenJPEG (true); or with OpenJPEG only (false).</summary>
+    public bool PreferOpenJphDecoder { get; set; } = true;
+
+    internal int EffectiveParallelism => MaxDegreeOfParallelism > 0 ? MaxDegreeOfParallelism : Environment.ProcessorCount;
+}
