@@ -91,11 +91,13 @@ public sealed class RestoreTests
 
         var sop = instances[0].SopInstanceUid!;
         var (status, _, retryAfter) = await TieredServer.ReadAsync(http, server.BaseAddress, sop, 0.5, ct);
-        Assert.Equal((202, 2), (status, retryAfter));
+        // Retry-After: the restore's 2 s once the backend said it is restoring, or 5 s while that answer is not in yet.
+        Assert.Equal(202, status);
+        Assert.Contains(retryAfter ?? -1, new[] { 2, 5 });
         using (var recall = await http.PostAsync(new Uri(server.BaseAddress, $"api/tiers/studies/{uid}/recall?wait=0"), null, ct))
         {
             Assert.Equal(System.Net.HttpStatusCode.Accepted, recall.StatusCode);
-            Assert.Equal(TimeSpan.FromSeconds(2), recall.Headers.RetryAfter?.Delta);
+            Assert.Contains((int)(recall.Headers.RetryAfter?.Delta?.TotalSeconds ?? -1), new[] { 2, 5 });
         }
 
         // Come back as told until it is served.
