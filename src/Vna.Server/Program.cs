@@ -60,6 +60,7 @@ builder.AddVnaTiers();
 // Defaults for ports a feature may replace: serve what is stored, from the hot tier.
 builder.Services.TryAddSingleton<IInstanceTranscoder, PassThroughTranscoder>();
 builder.Services.TryAddSingleton<IInstanceContentSource, HotInstanceContentSource>();
+builder.Services.TryAddSingleton<IStudyAccessRecorder, NoOpStudyAccessRecorder>();
 builder.UseOrleans(silo =>
 {
     silo.Configure<ClusterOptions>(o =>
