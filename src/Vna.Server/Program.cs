@@ -12,6 +12,7 @@ using Vna.Index.Postgres.Migrations;
 using Vna.Server;
 using Vna.Server.Endpoints;
 using Vna.Storage;
+using Vna.Web;
 
 // Settings come from appsettings.json beside the binary, whatever the working folder; data paths are relative to the working folder.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -52,12 +53,15 @@ builder.Services.AddSingleton<StoreService>();
 
 // Features: one line each, each an extension method in its own project (front ends, codecs, tiers, lifecycle).
 // Register them above the defaults below; a feature that provides a port replaces the default with its own.
+builder.AddVnaWeb();
 builder.AddVnaCodecs();
 builder.AddVnaTiers();
+builder.AddVnaDimse();
 
 // Defaults for ports a feature may replace: serve what is stored, from the hot tier.
 builder.Services.TryAddSingleton<IInstanceTranscoder, PassThroughTranscoder>();
 builder.Services.TryAddSingleton<IInstanceContentSource, HotInstanceContentSource>();
+builder.Services.TryAddSingleton<IStudyAccessRecorder, NoOpStudyAccessRecorder>();
 builder.UseOrleans(silo =>
 {
     silo.Configure<ClusterOptions>(o =>
@@ -83,6 +87,7 @@ using (var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
 
 app.UseExceptionHandler();
 app.MapVnaAdminEndpoints();
+app.MapVnaWeb();
 
 app.Lifetime.ApplicationStarted.Register(() =>
     ServerLog.Listening(logger, vna.HttpUrl, vna.SiloPort, vna.GatewayPort, hotRoot));

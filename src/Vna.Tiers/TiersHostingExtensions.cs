@@ -41,7 +41,19 @@ public static class TiersHostingExtensions
 
         Directory.CreateDirectory(scratch);
 
-        var services = builder.Services;
+        builder.Services.AddVnaTiersServices(options, scratch);
+        builder.Services.AddSingleton<IStartupFilter, TiersStartupFilter>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The tiers' services (everything but the HTTP endpoints): needs the host's <see cref="IHotStore"/>,
+    /// <see cref="IIndexStore"/>, <see cref="IInstanceTranscoder"/>, <see cref="NpgsqlDataSource"/> and Orleans' grain factory.
+    /// </summary>
+    public static IServiceCollection AddVnaTiersServices(this IServiceCollection services, TiersOptions options, string scratch)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
         services.AddSingleton(_ => new S3ObjectStore(options.S3));
         services.AddSingleton<MigrationCoordinator>();
@@ -51,21 +63,20 @@ public static class TiersHostingExtensions
             sp.GetRequiredService<IInstanceTranscoder>(),
             sp.GetRequiredService<MigrationCoordinator>(),
             options,
-            sp.GetRequiredService<TimeProvider>(),
+            TiersClock.Resolve(sp),
             sp.GetRequiredService<ILogger<TierMover>>(),
             scratch));
         services.AddSingleton(sp => new PostgresMigrationJournal(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IMigrationJournal>(sp => sp.GetRequiredService<PostgresMigrationJournal>());
-        services.AddSingleton<RecallCoordinator>();
-        services.AddHostedService<RecallPoller>();
+        services.AddSingleton(sp => new RecallCoordinator(sp.GetRequiredService<IGrainFactory>(), TiersClock.Resolve(sp)));
+        services.AddHostedService(sp => new RecallPoller(sp.GetRequiredService<RecallCoordinator>(), options, TiersClock.Resolve(sp)));
         services.AddSingleton<MigrationService>();
         services.AddHostedService(sp => sp.GetRequiredService<MigrationService>());
         services.AddSingleton<IndexRebuilder>();
         services.AddSingleton<StudyVerifier>();
         // Replaces the hot-only default (registered with TryAdd after the features).
         services.AddSingleton<IInstanceContentSource, TieredInstanceContentSource>();
-        services.AddSingleton<IStartupFilter, TiersStartupFilter>();
-        return builder;
+        return services;
     }
 
     private static void Validate(TiersOptions options)

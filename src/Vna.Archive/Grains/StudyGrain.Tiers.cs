@@ -234,7 +234,7 @@ public sealed partial class StudyGrain : IStudyTierGrain
         ServiceProvider.GetService<IStudyTierMover>()
         ?? throw new NotSupportedException("Moving studies between tiers needs the tiers feature, which is not configured on this server (Tiers:Enabled).");
 
-    private TimeProvider Clock() => ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
+    private TimeProvider Clock() => TiersClock.Resolve(ServiceProvider);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Study move to {Target} started: {Count} instances to copy (attempt {Attempt})")]
     private static partial void LogMoveStarted(ILogger logger, StorageTier target, int count, int attempt);

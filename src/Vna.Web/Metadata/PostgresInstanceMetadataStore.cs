@@ -1,0 +1,99 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Vna.Web.Metadata;
+
+/// <summary>The metadata rows in PostgreSQL (migration 0050_web_metadata, applied with the archive's schema).</summary>
+public sealed class PostgresInstanceMetadataStore(NpgsqlDataSource dataSource) : IInstanceMetadataStore
+{
+    private const string Columns = "study_instance_uid, series_instance_uid, sop_instance_uid, sha256, metadata, rows, columns, bits_allocated, number_of_frames";
+
+    private const string UpsertSql = $"""
+        INSERT INTO web_instance_metadata ({Columns})
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::int[], $7::int[], $8::int[], $9::int[])
+        ON CONFLICT (sop_instance_uid) DO UPDATE SET
+            study_instance_uid = excluded.study_instance_uid, series_instance_uid = excluded.series_instance_uid,
+            sha256 = excluded.sha256, metadata = excluded.metadata, rows = excluded.rows, columns = excluded.columns,
+            bits_allocated = excluded.bits_allocated, number_of_frames = excluded.number_of_frames, updated_at = now()
+        """;
+
+    public async Task UpsertAsync(IReadOnlyList<InstanceMetadata> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        // One row per SOP Instance UID (the last wins), so ON CONFLICT never sees the same key twice in one statement.
+        var unique = rows.GroupBy(r => r.SopInstanceUid, StringComparer.Ordinal).Select(g => g.Last()).ToArray();
+        await using var command = dataSource.CreateCommand(UpsertSql);
+        command.Parameters.Add(Text(unique.Select(r => r.StudyInstanceUid)));
+        command.Parameters.Add(Text(unique.Select(r => r.SeriesInstanceUid)));
+        command.Parameters.Add(Text(unique.Select(r => r.SopInstanceUid)));
+        command.Parameters.Add(Text(unique.Select(r => r.Sha256)));
+        command.Parameters.Add(new NpgsqlParameter { Value = unique.Select(r => r.Json).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(Integers(unique.Select(r => r.Rows)));
+        command.Parameters.Add(Integers(unique.Select(r => r.Columns)));
+        command.Parameters.Add(Integers(unique.Select(r => r.BitsAllocated)));
+        command.Parameters.Add(Integers(unique.Select(r => r.NumberOfFrames)));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<InstanceMetadata>> GetAsync(string studyInstanceUid, string? seriesInstanceUid, CancellationToken cancellationToken)
+    {
+        var sql = seriesInstanceUid is null
+            ? $"SELECT {Columns} FROM web_instance_metadata WHERE study_instance_uid = $1"
+            : $"SELECT {Columns} FROM web_instance_metadata WHERE study_instance_uid = $1 AND series_instance_uid = $2";
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = studyInstanceUid, NpgsqlDbType = NpgsqlDbType.Text });
+        if (seriesInstanceUid is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = seriesInstanceUid, NpgsqlDbType = NpgsqlDbType.Text });
+        }
+
+        return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<InstanceMetadata>> GetInstancesAsync(IReadOnlyCollection<string> sopInstanceUids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sopInstanceUids);
+        if (sopInstanceUids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM web_instance_metadata WHERE sop_instance_uid = ANY($1)");
+        command.Parameters.Add(Text(sopInstanceUids));
+        return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<InstanceMetadata>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var result = new List<InstanceMetadata>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(new InstanceMetadata
+            {
+                StudyInstanceUid = reader.GetString(0),
+                SeriesInstanceUid = reader.GetString(1),
+                SopInstanceUid = reader.GetString(2),
+                Sha256 = reader.GetString(3),
+                Json = reader.GetFieldValue<byte[]>(4),
+                Rows = reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                Columns = reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                BitsAllocated = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                NumberOfFrames = reader.IsDBNull(8) ? null : reader.GetInt32(8),
+            });
+        }
+
+        return result;
+    }
+
+    private static NpgsqlParameter Text(IEnumerable<string> values) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Integers(IEnumerable<int?> values) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer };
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Vna.Testing;
+
+namespace Vna.Tiers.Tests;
+
+/// <summary>
+/// The archive's promise across a crash in the middle of a migration batch: six studies are queued for the warm tier on a
+/// server limited to two moves at a time, and the server is killed with SIGKILL once at least one study has moved and
+/// another is being copied. After a restart on the same database, data folder and buckets — before anything else
+/// happens — every instance is readable through the content source with its original bytes, every index row points at a
+/// copy that exists, and every study is wholly on one tier (a move flips a study in one transaction). The restarted
+/// server resumes the moves the crash left running; queuing the batch again completes it, leaving exactly one copy of
+/// each instance on S3 and none on the hot tier.
+/// </summary>
+public sealed class MigrationCrashTests
+{
+    private const int Studies = 6;
+    private const int PerStudy = 30;
+
+    [Fact(Timeout = 300_000)]
+    public async Task Kill_9_during_a_migration_batch_loses_nothing_and_the_batch_completes_after_a_restart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var admin = await Postgres.RequireAsync();
+        var s3 = await S3Server.NewBucketsAsync(await S3Server.RequireAsync(), ct);
+        using var scratch = new ScratchFolder("tiers-crash");
+        await using var database = await TestDatabase.CreateAsync(admin, "vna_tiers_crash", ct);
+        var settings = TieredServer.Settings("tiers-crash", database.ConnectionString, scratch, s3);
+        using var http = ArchiveHttp.CreateClient(TimeSpan.FromMinutes(2));
+
+        var studies = Enumerable.Range(1, Studies).Select(n => SyntheticCt.CreateStudy(600 + n, 2, PerStudy / 2)).ToList();
+        var uids = studies.Select(s => s[0].Study.StudyInstanceUid).ToList();
+        var server = await ServerProcess.StartAsync(settings, ct);
+        Dictionary<string, string> sent;
+        try
+        {
+            sent = await TieredServer.ImportAsync(http, server.BaseAddress, studies.SelectMany(s => s), ct);
+            Assert.Equal(Studies * PerStudy, sent.Count);
+
+            using (var queued = await TieredServer.QueueAsync(http, server.BaseAddress, uids, "warm", ct))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, queued.StatusCode);
+            }
+
+            // Kill once one study is done and another is running.
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                var rows = await TieredServer.MigrationsAsync(http, server.BaseAddress, ct);
+                if (rows.Any(r => r.State == "done") && rows.Any(r => r.State == "running"))
+                {
+                    await server.KillAsync(ct);
+                    break;
+                }
+
+                Assert.True(rows.Count(r => r.State == "done") < Studies, "the batch finished before the kill; nothing was tested");
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "no move started within 2 minutes");
+                await Task.Delay(20, ct);
+            }
+        }
+        finally
+        {
+            await server.KillAsync(CancellationToken.None);
+            await server.DisposeAsync();
+        }
+
+        // What the crash left, read straight from the database: every study on exactly one tier.
+        var tiersPerStudy = await database.QueryAsync(
+            "SELECT s.study_instance_uid, count(DISTINCT i.tier)::int, min(i.tier)::int FROM instance i JOIN study s USING (study_pk) GROUP BY 1",
+            r => (r.GetString(0), r.GetInt32(1), r.GetInt32(2)), ct);
+        Assert.Equal(Studies, tiersPerStudy.Count);
+        Assert.All(tiersPerStudy, t => Assert.Equal(1, t.Item2));
+        var warmAtCrash = tiersPerStudy.Count(t => t.Item3 == 1);
+        Assert.InRange(warmAtCrash, 1, Studies - 1);
+
+        // Restart: everything readable, byte for byte, wherever it is.
+        await using var restarted = await ServerProcess.StartAsync(settings with { Name = "tiers-crash-2" }, ct);
+        foreach (var (sop, sha) in sent)
+        {
+            var (status, readSha, _) = await TieredServer.ReadAsync(http, restarted.BaseAddress, sop, 30, ct);
+            Assert.Equal((200, sha), (status, readSha));
+        }
+
+        // Complete the batch (the moves the crash left running resume by themselves; the unstarted ones are queued again).
+        using (var again = await TieredServer.QueueAsync(http, restarted.BaseAddress, uids, "warm", ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, again.StatusCode);
+        }
+
+        var wait = Stopwatch.StartNew();
+        while (true)
+        {
+            var done = await database.ScalarAsync<long>("SELECT count(*) FROM instance WHERE tier = 1", ct);
+            var running = await database.ScalarAsync<long>("SELECT count(*) FROM tier_migration WHERE state = 'running'", ct);
+            if (done == sent.Count && running == 0)
+            {
+                break;
+            }
+
+            Assert.True(wait.Elapsed < TimeSpan.FromMinutes(2), $"the batch did not complete: {done} of {sent.Count} instances warm, {running} moves running");
+            await Task.Delay(200, ct);
+        }
+
+        Assert.Empty(HotTier.CommittedFiles(settings.DataDirectory));
+        var keys = await S3Server.KeysAsync(s3, s3.WarmBucket, ct);
+        Assert.Equal(sent.Count + Studies, keys.Count);
+        Assert.Equal(Studies, keys.Count(k => k.EndsWith("/manifest.json", StringComparison.Ordinal)));
+        foreach (var (sop, sha) in sent)
+        {
+            var (status, readSha, _) = await TieredServer.ReadAsync(http, restarted.BaseAddress, sop, 0, ct);
+            Assert.Equal((200, sha), (status, readSha));
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"crash during migration: {warmAtCrash} of {Studies} studies had moved at the kill; {await database.ScalarAsync<long>("SELECT count(*) FROM tier_migration", ct)} journal rows");
+    }
+}
