@@ -10,17 +10,9 @@ namespace Vna.Dimse.QueryRetrieve;
 /// </summary>
 public sealed class CallerDepartment(IOptionsMonitor<ArchiveOptions> archive)
 {
-    /// <summary>The key under which the listener's policy keeps the department in <see cref="DicomAssociation.Items"/>.</summary>
-    public const string AssociationItem = "vna.department";
-
     public DepartmentOptions? Of(DicomAssociation association)
     {
         ArgumentNullException.ThrowIfNull(association);
-        if (association.Items.TryGetValue(AssociationItem, out var value) && value is DepartmentOptions department)
-        {
-            return department;
-        }
-
-        return new DepartmentResolver(archive.CurrentValue).ResolveByAeTitle(association.CallingAeTitle);
+        return Vna.Dimse.DimseAccess.GetDepartment(association) ?? new DepartmentResolver(archive.CurrentValue).ResolveByAeTitle(association.CallingAeTitle);
     }
 }
