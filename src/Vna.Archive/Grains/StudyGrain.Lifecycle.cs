@@ -50,6 +50,7 @@ public sealed partial class StudyGrain : IStudyLifecycleGrain, IRemindable
         s.LifecycleFailures = 0;
         s.LifecycleError = null;
         s.RetryAt = null;
+        s.RetryStep = null;
         await state.WriteStateAsync();
         return await RunLifecycleAsync(CancellationToken.None);
     }
@@ -118,15 +119,6 @@ public sealed partial class StudyGrain : IStudyLifecycleGrain, IRemindable
             return Status(null, "parked", null, blocked: false);
         }
 
-        if (s.RetryAt is { } retryAt && retryAt > now)
-        {
-            s.NextDueAt = retryAt;
-            await ScheduleAsync(engine, retryAt, now, force: true);
-            return Status(retryAt, null, "retry", blocked: false);
-        }
-
-        s.RetryAt = null;
-
         var uid = this.GetPrimaryKeyString();
         if (TryPatient(out var patientId, out var issuer))
         {
@@ -137,9 +129,16 @@ public sealed partial class StudyGrain : IStudyLifecycleGrain, IRemindable
         var set = engine.Policies.Current;
         var decision = set.Decide(Facts(now), now);
         string? step = null;
+        var backedOff = s.RetryAt is { } retryAt && retryAt > now && s.RetryStep == decision.Due.ToString();
+        if (!backedOff)
+        {
+            s.RetryAt = null;
+            s.RetryStep = null;
+        }
+
         try
         {
-            step = decision.Due switch
+            step = backedOff ? null : decision.Due switch
             {
                 LifecycleStepKind.Move => await MoveForPolicyAsync(engine, decision, set, now, cancellationToken),
                 LifecycleStepKind.Reject => await RejectAsync(engine, decision, set, now, cancellationToken),
@@ -151,6 +150,10 @@ public sealed partial class StudyGrain : IStudyLifecycleGrain, IRemindable
             {
                 s.LifecycleFailures = 0;
                 s.LifecycleError = null;
+            }
+            else if (s.RetryAt is not null)
+            {
+                s.RetryStep ??= decision.Due.ToString();
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -166,7 +169,8 @@ public sealed partial class StudyGrain : IStudyLifecycleGrain, IRemindable
         }
         else if (s.RetryAt is { } retry && retry > now)
         {
-            next = retry;
+            // The step held back waits; any other step still comes at its own time.
+            next = decision.NextAt is { } other && other < retry ? other : retry;
         }
         else
         {
@@ -357,6 +361,7 @@ public sealed partial class StudyGrain : IStudyLifecycleGrain, IRemindable
             return "parked";
         }
 
+        s.RetryStep = decision.Due.ToString();
         var delay = TimeSpan.FromTicks(Math.Min(engine.Options.RetryMax.Ticks, engine.Options.RetryBase.Ticks << Math.Min(s.LifecycleFailures - 1, 20)));
         s.RetryAt = now + delay;
         LogFailed(logger, step, s.LifecycleFailures, error.GetType().Name, delay);

@@ -67,4 +67,7 @@ public sealed class StudyState
 
     /// <summary>The rule in force at the last evaluation ("rule (document@version)").</summary>
     [Id(27)] public string? PolicyRule { get; set; }
+
+    /// <summary>The kind of step <see cref="RetryAt"/> holds back (a deferred move does not hold back an expiry).</summary>
+    [Id(28)] public string? RetryStep { get; set; }
 }
