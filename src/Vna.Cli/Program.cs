@@ -33,5 +33,8 @@ internal static class Program
         {
             DumpCommand.Create(console),
             ImportCommand.Create(console),
+            TiersCommands.Restore(console),
+            TiersCommands.Recall(console),
+            TiersCommands.Verify(console),
         };
 }

@@ -57,6 +57,7 @@ builder.AddVnaWeb();
 builder.AddVnaCodecs();
 builder.AddVnaTiers();
 builder.AddVnaLifecycle();
+builder.AddVnaDimse();
 
 // Defaults for ports a feature may replace: serve what is stored, from the hot tier.
 builder.Services.TryAddSingleton<IInstanceTranscoder, PassThroughTranscoder>();

@@ -68,7 +68,7 @@ public static class TiersHostingExtensions
             scratch));
         services.AddSingleton(sp => new PostgresMigrationJournal(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IMigrationJournal>(sp => sp.GetRequiredService<PostgresMigrationJournal>());
-        services.AddSingleton(sp => new RecallCoordinator(sp.GetRequiredService<IGrainFactory>(), options, TiersClock.Resolve(sp)));
+        services.AddSingleton(sp => new RecallCoordinator(sp.GetRequiredService<IGrainFactory>(), TiersClock.Resolve(sp)));
         services.AddHostedService(sp => new RecallPoller(sp.GetRequiredService<RecallCoordinator>(), options, TiersClock.Resolve(sp)));
         services.AddSingleton<MigrationService>();
         services.AddHostedService(sp => sp.GetRequiredService<MigrationService>());

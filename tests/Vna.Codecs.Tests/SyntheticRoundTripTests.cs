@@ -9,6 +9,10 @@ public sealed class SyntheticRoundTripTests
     public static readonly string[] LosslessSyntaxes =
     [
         "1.2.840.10008.1.2.5",
+        "1.2.840.10008.1.2.4.90",
+        "1.2.840.10008.1.2.4.201",
+        "1.2.840.10008.1.2.4.202",
+        "1.2.840.10008.1.2.4.80",
     ];
 
     public static TheoryData<string, string> Cases()
@@ -37,6 +41,8 @@ public sealed class SyntheticRoundTripTests
         ["s16 grey 128x96"] = (new FrameInfo(128, 96, 1, 16, 16, true), 1, 0),
         ["s13 grey 70x70"] = (new FrameInfo(70, 70, 1, 16, 13, true), 1, 0),
         ["u16 rgb 32x32"] = (new FrameInfo(32, 32, 3, 16, 16, false), 1, 0),
+        ["u8 in 16 grey 50x40"] = (new FrameInfo(50, 40, 1, 16, 8, false), 1, 0),
+        ["s6 in 16 grey 20x10"] = (new FrameInfo(20, 10, 1, 16, 6, true), 1, 0),
         ["u8 grey 1x1"] = (new FrameInfo(1, 1, 1, 8, 8, false), 1, 0),
         ["u16 grey 3x3"] = (new FrameInfo(3, 3, 1, 16, 16, false), 1, 0),
         ["u12 grey 64x64 x5 frames"] = (new FrameInfo(64, 64, 1, 16, 12, false), 5, 0),

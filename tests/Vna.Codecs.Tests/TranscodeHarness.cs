@@ -10,6 +10,20 @@ internal static class TranscodeHarness
 {
     public static DicomInstanceTranscoder Transcoder { get; } = new(new CodecsOptions());
 
+    /// <summary>A sample's bytes, given a SOP Instance UID when it has none (a Part 10 file cannot be written without one).</summary>
+    public static async Task<byte[]> LoadSampleAsync(string path)
+    {
+        var bytes = await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken);
+        using var file = await ReadAsync(bytes);
+        if (file.Dataset.Contains(DicomTag.SOPInstanceUID) || file.FileMetaInformation.Contains(DicomTag.MediaStorageSOPInstanceUID))
+        {
+            return bytes;
+        }
+
+        file.Dataset.AddOrUpdate(DicomTag.SOPInstanceUID, DicomUid.Generate());
+        return await ToBytesAsync(file);
+    }
+
     public static async Task<byte[]> ToBytesAsync(DicomFile file)
     {
         using var ms = new MemoryStream();
@@ -37,6 +51,20 @@ internal static class TranscodeHarness
         var (native, _) = await TranscodeAsync(bytes, DicomTransferSyntax.ExplicitVRLittleEndian.Uid);
         var file = await ReadAsync(native);
         var pixels = file.Dataset.GetElement(DicomTag.PixelData)!.GetValue().ToArray();
+        var info = InfoOf(file.Dataset);
+        if (info.SamplesPerPixel > 1 && file.Dataset.GetValue<int>(DicomTag.PlanarConfiguration) == 1)
+        {
+            var frames = FramesOf(file.Dataset);
+            var interleaved = new byte[pixels.Length];
+            var size = (int)info.FrameBytes;
+            for (var f = 0; f < frames; f++)
+            {
+                SampleConversion.PlanarToInterleaved(pixels.AsSpan(f * size, size), interleaved.AsSpan(f * size, size), info);
+            }
+
+            pixels = interleaved;
+        }
+
         return (file.Dataset, pixels);
     }
 

@@ -115,7 +115,7 @@ public sealed class DicomInstanceTranscoder : IInstanceTranscoder
         if (pixelItem is null || sameSyntax || bothNative)
         {
             // Nothing to code: the writer re-encodes the data set (byte order, VR, deflate) and keeps the pixel bytes.
-            return (null, new TranscodedFile(new DicomFile(new DicomDataset(), dataset, target), sop, false));
+            return (null, new TranscodedFile(new DicomFile(file.FileMetaInformation, dataset, target), sop, false));
         }
 
         var module = PixelModule.Read(dataset, _options.MaxFrameBytes);
@@ -213,7 +213,7 @@ public sealed class DicomInstanceTranscoder : IInstanceTranscoder
                 }
             }
 
-            return (output, new TranscodedFile(new DicomFile(new DicomDataset(), dataset, target), sop, lossy));
+            return (output, new TranscodedFile(new DicomFile(file.FileMetaInformation, dataset, target), sop, lossy));
         }
         catch
         {

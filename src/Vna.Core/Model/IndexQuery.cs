@@ -26,4 +26,10 @@ public sealed record IndexQuery
 
     /// <summary>Include rejected (hidden) studies, for administrators and the lifecycle engine.</summary>
     public bool IncludeHidden { get; init; }
+
+    /// <summary>
+    /// Only studies holding instances from at least one of these departments (configuration names, as stored), for
+    /// callers scoped to their departments (DICOMweb tokens); null matches every department.
+    /// </summary>
+    public IReadOnlyList<string>? SourceDepartments { get; init; }
 }

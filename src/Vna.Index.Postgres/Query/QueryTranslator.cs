@@ -96,6 +96,20 @@ internal static class QueryTranslator
                 Return(IndexAttributes.Get(DicomTag.SOPInstanceUID));
             }
 
+            if (query.SourceDepartments is { } departments)
+            {
+                var allowed = _parameters.TextArray(departments);
+                if (_level == QueryLevel.Patient)
+                {
+                    _conditions.Add($"EXISTS (SELECT 1 FROM study x WHERE x.patient_pk = p.patient_pk AND x.source_departments && {allowed}::text[])");
+                }
+                else
+                {
+                    _conditions.Add($"st.source_departments && {allowed}::text[]");
+                    _matchTables.Add(QueryLevel.Study);
+                }
+            }
+
             if (!query.IncludeHidden)
             {
                 if (_level == QueryLevel.Patient)

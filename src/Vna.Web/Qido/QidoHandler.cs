@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Vna.Core;
 using Vna.Dicom;
+using Vna.Web.Access;
 using Vna.Web.Http;
 using Vna.Web.Metadata;
 
@@ -41,10 +42,16 @@ internal static class QidoHandler
             return Problems.BadRequest(problem!);
         }
 
+        // A caller scoped to departments finds only the studies that hold instances from them.
+        var caller = AccessFilter.GetCaller(context);
+        var query = caller.SeesAllDepartments
+            ? qido.Query
+            : qido.Query with { SourceDepartments = ConfiguredNames(caller, services.GetRequiredService<IOptionsMonitor<ArchiveOptions>>().CurrentValue) };
+
         IndexQueryResult result;
         try
         {
-            result = await services.GetRequiredService<IIndexStore>().QueryAsync(qido.Query, cancellationToken).ConfigureAwait(false);
+            result = await services.GetRequiredService<IIndexStore>().QueryAsync(query, cancellationToken).ConfigureAwait(false);
         }
         catch (ArgumentException ex)
         {
@@ -95,6 +102,13 @@ internal static class QidoHandler
 
         return response;
     }
+
+    /// <summary>The caller's departments as the configuration spells them (the index stores configured names).</summary>
+    private static string[] ConfiguredNames(DicomWebCaller caller, ArchiveOptions archive) =>
+        caller.Departments
+            .Select(d => archive.Departments.FirstOrDefault(c => string.Equals(c.Name, d, StringComparison.OrdinalIgnoreCase))?.Name ?? d)
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
 
     private static void Complete(DicomDataset match, QueryLevel level, string baseUrl, Dictionary<string, InstanceMetadata>? image)
     {

@@ -49,7 +49,7 @@ internal static class BulkDataHandler
 
             var location = $"{RequestUrls.BaseUrl(context.Request)}/studies/{study}/series/{series}/instances/{sop}/bulkdata/{path}";
             var partType = $"{DicomWebMediaTypes.OctetStream}; transfer-syntax={opened.TransferSyntaxUid}";
-            if (item is DicomElement element)
+            if (item is DicomElement element && (element.VR.IsBulkCandidate() || element.Length > Metadata.InstanceMetadataBuilder.InlineLimit))
             {
                 var writer = MultipartResponseWriter.Start(context.Response, DicomWebMediaTypes.OctetStream);
                 await using var value = element.OpenRead();
