@@ -56,6 +56,7 @@ builder.Services.AddSingleton<StoreService>();
 builder.AddVnaWeb();
 builder.AddVnaCodecs();
 builder.AddVnaTiers();
+builder.AddVnaLifecycle();
 builder.AddVnaDimse();
 builder.AddVnaQueryRetrieve();
 
