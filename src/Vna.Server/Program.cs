@@ -56,6 +56,7 @@ builder.Services.AddSingleton<StoreService>();
 builder.AddVnaWeb();
 builder.AddVnaCodecs();
 builder.AddVnaTiers();
+builder.AddVnaLifecycle();
 builder.AddVnaDimse();
 
 // Defaults for ports a feature may replace: serve what is stored, from the hot tier.
