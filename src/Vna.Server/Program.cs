@@ -58,6 +58,7 @@ builder.AddVnaCodecs();
 builder.AddVnaTiers();
 builder.AddVnaLifecycle();
 builder.AddVnaDimse();
+builder.AddVnaQueryRetrieve();
 
 // Defaults for ports a feature may replace: serve what is stored, from the hot tier.
 builder.Services.TryAddSingleton<IInstanceTranscoder, PassThroughTranscoder>();
