@@ -64,6 +64,43 @@ public sealed class RenderedTests(WebServerFixture fixture) : IClassFixture<WebS
         Assert.Equal(HttpStatusCode.NotAcceptable, (await StowClient.GetAsync(fixture.Http, new Uri(fixture.DicomWeb, path + "/rendered"), ct, "image/gif")).Status);
     }
 
+    [Fact]
+    public async Task Wado_uri_serves_the_object_and_rendered_images()
+    {
+        if (fixture.Unavailable is not null)
+        {
+            Assert.Skip(fixture.Unavailable);
+        }
+
+        var ct = TestContext.Current.CancellationToken;
+        var one = SyntheticCt.CreateStudy(951, 1, 1)[0];
+        var bytes = await SyntheticCt.EncodeAsync(one, ct);
+        Assert.Equal(HttpStatusCode.OK, (await StowClient.StoreAsync(fixture.Http, fixture.DicomWeb, [bytes], ct)).Status);
+        var query = $"wado?requestType=WADO&studyUID={one.Study.StudyInstanceUid}&seriesUID={one.SeriesInstanceUid}&objectUID={one.SopInstanceUid}";
+
+        var dicom = await StowClient.GetAsync(fixture.Http, new Uri(fixture.DicomWeb, query + "&contentType=application/dicom"), ct);
+        Assert.True(dicom.Status == HttpStatusCode.OK, dicom.ToString());
+        Assert.Equal("application/dicom", dicom.MediaType);
+        Assert.Equal(bytes, dicom.Body);
+
+        var raw = SyntheticCt.ToDataset(one).GetElement(DicomTag.PixelData)!.InlineValue.ToArray();
+        var png = await StowClient.GetAsync(fixture.Http, new Uri(fixture.DicomWeb, query + "&contentType=image/png&windowCenter=20&windowWidth=60"), ct);
+        Assert.Equal("image/png", png.MediaType);
+        Assert.Equal(Expected(raw, 20, 60), PngReader.Decode(png.Body).Pixels);
+        var small = PngReader.Decode((await StowClient.GetAsync(fixture.Http, new Uri(fixture.DicomWeb, query + "&contentType=image/png&rows=64"), ct)).Body);
+        Assert.Equal((64, 64), (small.Width, small.Height));
+
+        var jpeg = await StowClient.GetAsync(fixture.Http, new Uri(fixture.DicomWeb, query), ct);
+        Assert.True(jpeg.Status == HttpStatusCode.OK, jpeg.ToString());
+        Assert.Equal("image/jpeg", jpeg.MediaType);
+        Assert.Equal((512, 512), JpegSize(jpeg.Body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await StowClient.GetAsync(fixture.Http, new Uri(fixture.DicomWeb, query.Replace("requestType=WADO", "requestType=XYZ", StringComparison.Ordinal)), ct)).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await StowClient.GetAsync(fixture.Http, new Uri(fixture.DicomWeb, $"wado?requestType=WADO&studyUID={one.Study.StudyInstanceUid}"), ct)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await StowClient.GetAsync(fixture.Http, new Uri(fixture.DicomWeb, query.Replace(one.SopInstanceUid!, "1.2.3.4.5", StringComparison.Ordinal) + "&contentType=application/dicom"), ct)).Status);
+        Assert.Equal(HttpStatusCode.NotAcceptable, (await StowClient.GetAsync(fixture.Http, new Uri(fixture.DicomWeb, query + "&contentType=application/pdf"), ct)).Status);
+    }
+
     /// <summary>PS3.3 C.11.2.1.2.1 linear window on HU = raw − 1024 (12 bits stored, unsigned).</summary>
     private static byte[] Expected(byte[] raw, double center, double width)
     {

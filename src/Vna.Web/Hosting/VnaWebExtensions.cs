@@ -127,6 +127,8 @@ public static class VnaWebExtensions
                 RenderedHandler.HandleAsync(c, study, null, null, null, thumbnail, ct)).AddEndpointFilter(read);
         }
 
+        // WADO-URI
+        web.MapGet("/wado", (HttpContext c, CancellationToken ct) => WadoUriHandler.HandleAsync(c, ct)).AddEndpointFilter(read);
         return app;
     }
 

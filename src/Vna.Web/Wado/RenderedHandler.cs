@@ -37,6 +37,16 @@ internal static class RenderedHandler
             return Problems.BadRequest(problem!);
         }
 
+        return await RenderAsync(context, study, series, sop, frame, thumbnail ? ThumbnailSize : null, parameters, format, ignored, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Renders with parameters and a format already chosen (WADO-RS rendered, thumbnails, WADO-URI images).</summary>
+    public static async Task<IResult> RenderAsync(
+        HttpContext context, string study, string? series, string? sop, int? frame, int? defaultSize, RenderParameters parameters, string format,
+        IReadOnlyList<string> ignored, CancellationToken cancellationToken)
+    {
+        var services = context.RequestServices;
+        var transcoder = services.GetRequiredService<IInstanceTranscoder>();
         var (instances, notFound) = await InstanceResolver.ResolveAsync(context, study, series, sop, cancellationToken).ConfigureAwait(false);
         if (instances is null)
         {
@@ -82,7 +92,7 @@ internal static class RenderedHandler
             try
             {
                 var pixels = await FrameReader.ReadAsync(dataset, number, cancellationToken).ConfigureAwait(false);
-                var image = ImageRenderer.Render(dataset, pixels, parameters, thumbnail ? ThumbnailSize : null);
+                var image = ImageRenderer.Render(dataset, pixels, parameters, defaultSize);
                 body = format == DicomWebMediaTypes.Png
                     ? PngEncoder.Encode(image)
                     : await JpegEncoder.EncodeAsync(transcoder, image, parameters.Quality, cancellationToken).ConfigureAwait(false);
@@ -106,7 +116,7 @@ internal static class RenderedHandler
         }
     }
 
-    private static string? ChooseFormat(IReadOnlyList<AcceptedType> accepted, bool jpegAvailable)
+    internal static string? ChooseFormat(IReadOnlyList<AcceptedType> accepted, bool jpegAvailable)
     {
         if (accepted.Count == 0)
         {
