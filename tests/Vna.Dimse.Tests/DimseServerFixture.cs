@@ -53,6 +53,7 @@ public sealed class DimseServerFixture : IAsyncLifetime
         var configuration = new Dictionary<string, string>
         {
             ["Vna__AeTitle"] = AeTitle,
+            ["Archive__DuplicatePolicy"] = "Replace",
             ["Archive__Departments__0__Name"] = "default",
             ["Archive__Departments__0__AeTitles__0"] = "STORESCU",
             ["Archive__Departments__0__AeTitles__1"] = "ECHOSCU",
