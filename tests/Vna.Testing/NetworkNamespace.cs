@@ -142,7 +142,22 @@ public sealed partial class NetworkNamespace : IDisposable
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new Npgsql.NpgsqlCommand("SHOW unix_socket_directories", connection);
-        var folders = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? string.Empty;
+        string folders;
+        try
+        {
+            folders = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? string.Empty;
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == "42501")
+        {
+            // A role without pg_read_all_settings may not ask: find the listening socket of that port in /proc/net/unix.
+            var name = $"/.s.PGSQL.{builder.Port}";
+            folders = string.Join(',', File.ReadLines("/proc/net/unix")
+                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? string.Empty)
+                .Where(path => path.EndsWith(name, StringComparison.Ordinal))
+                .Select(path => path[..^name.Length])
+                .Distinct());
+        }
+
         var folder = folders.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(f => !f.StartsWith('@'))
             ?? throw new InvalidOperationException("PostgreSQL listens on no Unix socket folder.");
         builder.Host = folder;
