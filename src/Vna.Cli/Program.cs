@@ -36,5 +36,8 @@ internal static class Program
             TiersCommands.Restore(console),
             TiersCommands.Recall(console),
             TiersCommands.Verify(console),
+            ComplianceCommands.Policy(console),
+            ComplianceCommands.Hold(console),
+            ComplianceCommands.Audit(console),
         };
 }
