@@ -146,8 +146,8 @@ p95() { sort -n | awk '{ v[NR] = $1 } END { i = int(NR * 0.95 + 0.5); if (i < 1)
 declare -A R
 QUERIES=(
     "PatientID=$Q_PID"
-    "PatientName=${Q_NAME}*"
-    "StudyDate=${Q_MONTH}01-${Q_MONTH}31"
+    "PatientName=${Q_NAME}*&limit=1000"
+    "StudyDate=${Q_MONTH}01-${Q_MONTH}28&limit=1000"
     "limit=100"
     "ModalitiesInStudy=CT&limit=100&includefield=StudyDescription"
 )
@@ -195,7 +195,7 @@ f() { printf "%.${2:-1}f" "$1"; }
     echo
     echo "| operation | Vna | Orthanc |"
     echo "| --- | ---: | ---: |"
-    echo "| STOW-RS, 500-instance CT series ($(f "$(echo "$SERIES_BYTES / 1000000" | bc -l) " 0) MB), instances/s | $(f "${R[vna,stow_series]}") ($(f "${R[vna,stow_series_mb]}" 0) MB/s) | $(f "${R[orthanc,stow_series]}") ($(f "${R[orthanc,stow_series_mb]}" 0) MB/s) |"
+    echo "| STOW-RS, 500-instance CT series ($(f "$(echo "$SERIES_BYTES / 1000000" | bc -l)" 0) MB), instances/s | $(f "${R[vna,stow_series]}") ($(f "${R[vna,stow_series_mb]}" 0) MB/s) | $(f "${R[orthanc,stow_series]}") ($(f "${R[orthanc,stow_series_mb]}" 0) MB/s) |"
     echo "| STOW-RS, 10,000 one-instance studies ($(f "$(echo "$SMALL_BYTES / 1000000" | bc -l)" 0) MB), instances/s | $(f "${R[vna,stow_small]}") | $(f "${R[orthanc,stow_small]}") |"
     for i in "${!QUERIES[@]}"; do
         echo "| QIDO-RS \`studies?${QUERIES[$i]}\` on 10,001 studies, ms median (p95) [matches] | ${R[vna,q$i]} (${R[vna,q${i}p95]}) [${R[vna,q${i}n]}] | ${R[orthanc,q$i]} (${R[orthanc,q${i}p95]}) [${R[orthanc,q${i}n]}] |"
