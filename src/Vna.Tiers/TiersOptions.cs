@@ -18,9 +18,9 @@ public sealed class TiersOptions
     [Range(1, 64)]
     public int MaxConcurrentMigrations { get; set; } = 2;
 
-    /// <summary>Instances of one study copied at once during a move.</summary>
+    /// <summary>Instances of one study copied at once during a move (S3 requests in flight are bounded by <c>S3:MaxConcurrentRequests</c> across all moves).</summary>
     [Range(1, 64)]
-    public int CopyConcurrency { get; set; } = 4;
+    public int CopyConcurrency { get; set; } = 8;
 
     /// <summary>How long an HTTP recall or retrieval waits for a cold study before answering 202 with Retry-After.</summary>
     public TimeSpan RecallWait { get; set; } = TimeSpan.FromSeconds(20);

@@ -134,18 +134,17 @@ public sealed partial class NetworkNamespace : IDisposable
 
     /// <summary>
     /// The same PostgreSQL through its Unix socket (network namespaces do not apply to Unix sockets), for a server started
-    /// in the namespace. The socket folder is asked of the server (<c>unix_socket_directories</c>).
+    /// in the namespace. The socket is found in /proc/net/unix by its name, <c>.s.PGSQL.&lt;port&gt;</c>.
     /// </summary>
     public static async Task<string> UnixSocketConnectionString(string connectionString, CancellationToken cancellationToken)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new Npgsql.NpgsqlCommand("SHOW unix_socket_directories", connection);
-        var folders = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? string.Empty;
-        var folder = folders.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(f => !f.StartsWith('@'))
-            ?? throw new InvalidOperationException("PostgreSQL listens on no Unix socket folder.");
-        builder.Host = folder;
+        var name = ".s.PGSQL." + builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var lines = await File.ReadAllLinesAsync("/proc/net/unix", cancellationToken).ConfigureAwait(false);
+        var socket = lines.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault())
+            .FirstOrDefault(path => path is not null && path.StartsWith('/') && path.EndsWith("/" + name, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"PostgreSQL on port {builder.Port} listens on no Unix socket ({name} not in /proc/net/unix).");
+        builder.Host = Path.GetDirectoryName(socket);
         return builder.ConnectionString;
     }
 

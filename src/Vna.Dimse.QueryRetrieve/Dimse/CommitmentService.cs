@@ -89,7 +89,7 @@ public sealed partial class CommitmentService(
         var report = CommitmentReportBuilder.Build(result, ourAe);
 
         // Same association when the requester keeps it open; a requester that releases at once gets a new association.
-        var closed = await Task.WhenAny(association.Completion, Task.Delay(options.Value.CommitmentSameAssociationWindow, CancellationToken.None)).ConfigureAwait(false) == association.Completion;
+        var closed = await ReleasedWithinAsync(association, options.Value.CommitmentSameAssociationWindow).ConfigureAwait(false);
         if (!closed && await reporter.TrySendOnAsync(association, request.PresentationContextId, result.EventTypeId, report).ConfigureAwait(false))
         {
             return;
@@ -103,6 +103,30 @@ public sealed partial class CommitmentService(
         }
 
         reporter.SendOnNewAssociationInBackground(address, ourAe, result.EventTypeId, report);
+    }
+
+    /// <summary>
+    /// True when the requester releases (or loses) the association within <paramref name="window"/>: it asked for release
+    /// (Sta8: the listener answers once this handler returns) or it is gone. A requester still in data transfer after the
+    /// window keeps it open for the report.
+    /// </summary>
+    private static async Task<bool> ReleasedWithinAsync(DicomAssociation association, TimeSpan window)
+    {
+        var deadline = DateTime.UtcNow + window;
+        while (true)
+        {
+            if (association.Completion.IsCompleted || association.State != AssociationState.Sta6)
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     [LoggerMessage(EventId = 6401, Level = LogLevel.Information, Message = "Storage commitment request refused with status {Status:X4}")]

@@ -5,7 +5,7 @@ using Vna.Testing;
 namespace Vna.Dimse.QueryRetrieve.Tests.Interop;
 
 /// <summary>A peer (storescp, Orthanc) or a tool (findscu, movescu, getscu, curl) run in the test's network namespace.</summary>
-internal sealed class PeerProcess : IAsyncDisposable
+public sealed class PeerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
