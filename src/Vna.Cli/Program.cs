@@ -39,5 +39,9 @@ internal static class Program
             ComplianceCommands.Policy(console),
             ComplianceCommands.Hold(console),
             ComplianceCommands.Audit(console),
+            QueryRetrieveCommands.Find(console),
+            QueryRetrieveCommands.Move(console),
+            QueryRetrieveCommands.Get(console),
+            QueryRetrieveCommands.Commit(console),
         };
 }

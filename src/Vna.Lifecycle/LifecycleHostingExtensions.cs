@@ -60,6 +60,7 @@ public static class LifecycleHostingExtensions
             sp.GetRequiredService<PostgresLifecycleStore>(), options, LifecycleClock.From(sp), sp.GetRequiredService<ILogger<BufferedStudyAccessRecorder>>()));
         services.AddHostedService(sp => sp.GetRequiredService<BufferedStudyAccessRecorder>());
         services.AddSingleton<IStudyAccessRecorder>(sp => sp.GetRequiredService<BufferedStudyAccessRecorder>());
+        RecordReads(services);
         services.AddSingleton(sp => new LegalHoldService(
             sp.GetRequiredService<PostgresLifecycleStore>(),
             sp.GetRequiredService<IGrainFactory>(),
@@ -72,6 +73,24 @@ public static class LifecycleHostingExtensions
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// Wraps the content source registered so far (the tiers', or else the hot-tier default) so every read through it is
+    /// recorded as an access. A feature registered after this one that replaces the content source again is not wrapped.
+    /// </summary>
+    private static void RecordReads(IServiceCollection services)
+    {
+        var previous = services.LastOrDefault(d => d.ServiceType == typeof(IInstanceContentSource) && !d.IsKeyedService);
+        services.AddSingleton<IInstanceContentSource>(sp => new AccessRecordingContentSource(
+            previous switch
+            {
+                { ImplementationInstance: IInstanceContentSource instance } => instance,
+                { ImplementationFactory: { } factory } => (IInstanceContentSource)factory(sp),
+                { ImplementationType: { } type } => (IInstanceContentSource)ActivatorUtilities.CreateInstance(sp, type),
+                _ => ActivatorUtilities.CreateInstance<HotInstanceContentSource>(sp),
+            },
+            sp.GetRequiredService<IStudyAccessRecorder>()));
     }
 
     private static void Validate(LifecycleOptions options, SyslogOptions? syslog)

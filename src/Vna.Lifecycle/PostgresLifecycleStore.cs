@@ -225,22 +225,29 @@ public sealed class PostgresLifecycleStore(NpgsqlDataSource dataSource) : ILifec
     public async Task<IReadOnlyList<StudyFacts>> LoadFactsAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
+            WITH body AS (
+                SELECT se.study_pk, array_agg(DISTINCT upper(se.body_part_examined)) AS parts
+                FROM series se WHERE se.body_part_examined <> '' GROUP BY se.study_pk),
+            held_study AS (
+                SELECT DISTINCT study_instance_uid FROM legal_hold WHERE released_at IS NULL AND scope = 'study'),
+            held_patient AS (
+                SELECT DISTINCT patient_id, issuer_of_patient_id FROM legal_hold WHERE released_at IS NULL AND scope = 'patient')
             SELECT st.study_instance_uid, st.modalities_in_study, st.source_departments, st.sop_classes_in_study,
                    st.study_description, st.study_date, p.patient_birth_date, coalesce(st.first_received_at, st.created_at),
                    st.total_bytes, st.num_instances, st.lifecycle_state,
-                   coalesce((SELECT array_agg(DISTINCT upper(se.body_part_examined)) FROM series se
-                             WHERE se.study_pk = st.study_pk AND se.body_part_examined <> ''), '{}'::text[]),
+                   coalesce(body.parts, '{}'::text[]),
                    CASE WHEN st.num_instances > 0 AND st.num_nearline_instances = st.num_instances THEN 2
                         WHEN EXISTS (SELECT 1 FROM instance i WHERE i.study_pk = st.study_pk AND i.tier = 0) THEN 0
                         ELSE 1 END,
                    a.last_access_at, l.rejected_at,
-                   EXISTS (SELECT 1 FROM legal_hold h WHERE h.released_at IS NULL
-                           AND ((h.scope = 'study' AND h.study_instance_uid = st.study_instance_uid)
-                             OR (h.scope = 'patient' AND h.patient_id = p.patient_id AND h.issuer_of_patient_id = p.issuer_of_patient_id)))
+                   hs.study_instance_uid IS NOT NULL OR hp.patient_id IS NOT NULL
             FROM study st
               JOIN patient p ON p.patient_pk = st.patient_pk
+              LEFT JOIN body ON body.study_pk = st.study_pk
               LEFT JOIN study_access a ON a.study_instance_uid = st.study_instance_uid
               LEFT JOIN study_lifecycle l ON l.study_instance_uid = st.study_instance_uid
+              LEFT JOIN held_study hs ON hs.study_instance_uid = st.study_instance_uid
+              LEFT JOIN held_patient hp ON hp.patient_id = p.patient_id AND hp.issuer_of_patient_id = p.issuer_of_patient_id
             WHERE st.lifecycle_state < 3 AND st.num_instances > 0
             ORDER BY st.study_pk
             """);

@@ -122,8 +122,14 @@ public sealed class TimeTravelTests
         var uid = study[0].StudyInstanceUid;
         var recorder = archive.Services.GetRequiredService<BufferedStudyAccessRecorder>();
 
+        // Day 80: someone reads an instance (through the content source every retrieval front end uses).
         archive.Clock.SetUtcNow(LifecycleHarness.Start.AddDays(80));
-        await ((Core.IStudyAccessRecorder)recorder).RecordAccessAsync(uid, ct);
+        var content = archive.Services.GetRequiredService<Core.IInstanceContentSource>();
+        await using (var opened = await content.OpenAsync(study[1], TimeSpan.Zero, ct))
+        {
+            Assert.IsType<AccessRecordingContentSource>(content);
+        }
+
         Assert.Equal(1, await recorder.FlushAsync(ct));
 
         var status = await archive.EvaluateAtAsync(uid, LifecycleHarness.Start.AddDays(90));

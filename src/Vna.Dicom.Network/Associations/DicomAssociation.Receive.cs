@@ -10,6 +10,9 @@ public sealed partial class DicomAssociation
     /// <summary>The data set of the request being received (streamed to its handler).</summary>
     private DimseDataStream? _incoming;
 
+    /// <summary>True when the PDV whose data is being read is the data set's last fragment.</summary>
+    private bool _dataPdvIsLast;
+
     /// <summary>The read loop of an established association: until release, abort or the connection's end.</summary>
     private async Task RunAsync()
     {
@@ -71,6 +74,7 @@ public sealed partial class DicomAssociation
             }
 
             var (type, length) = header.Value;
+            LogPdu(type, length);
             if (type == PduType.DataTransfer)
             {
                 var action = _machine.Fire(AssociationEvent.Evt10);
@@ -89,7 +93,9 @@ public sealed partial class DicomAssociation
             }
         }
 
-        return await _reader.ReadPdvHeaderAsync(cancellationToken).ConfigureAwait(false);
+        var pdv = await _reader.ReadPdvHeaderAsync(cancellationToken).ConfigureAwait(false);
+        LogPdv(pdv.ContextId, pdv.IsCommand, pdv.IsLast, pdv.Length);
+        return pdv;
     }
 
     /// <summary>Handles a PDU other than P-DATA-TF; false when the association has ended.</summary>
@@ -235,6 +241,7 @@ public sealed partial class DicomAssociation
 
     private async Task DispatchRequestAsync(DimseCommand command, PresentationContextAnswer context, CancellationToken cancellationToken)
     {
+        _dataPdvIsLast = false;
         var incoming = command.HasDataSet ? new DimseDataStream(this, context.Id) : null;
         _incoming = incoming;
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
@@ -290,6 +297,7 @@ public sealed partial class DicomAssociation
     /// <summary>A response's data set, read whole (bounded by <see cref="DicomAssociationOptions.MaxResponseDataLength"/>).</summary>
     private async Task<MemoryStream> ReadResponseDataAsync(byte contextId, CancellationToken cancellationToken)
     {
+        _dataPdvIsLast = false;
         var data = new DimseDataStream(this, contextId);
         var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -317,7 +325,7 @@ public sealed partial class DicomAssociation
     /// Reads data-set bytes of the message on <paramref name="contextId"/>: from the current PDV, else from the next one
     /// (crossing PDUs). 0 after the last fragment. Called by <see cref="DimseDataStream"/> only, never concurrently with the loop.
     /// </summary>
-    internal async ValueTask<(int Read, bool Last)> ReadDataAsync(byte contextId, Memory<byte> destination, bool lastSeen, CancellationToken cancellationToken)
+    internal async ValueTask<(int Read, bool Last)> ReadDataAsync(byte contextId, Memory<byte> destination, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -325,10 +333,10 @@ public sealed partial class DicomAssociation
             {
                 var n = await _reader.ReadPdvDataAsync(destination, cancellationToken).ConfigureAwait(false);
                 Interlocked.Exchange(ref _lastReceived, _time.GetTimestamp());
-                return (n, lastSeen && _reader.PdvRemaining == 0);
+                return (n, _dataPdvIsLast && _reader.PdvRemaining == 0);
             }
 
-            if (lastSeen)
+            if (_dataPdvIsLast)
             {
                 return (0, true);
             }
@@ -342,11 +350,7 @@ public sealed partial class DicomAssociation
                     AbortReason.UnexpectedPduParameter);
             }
 
-            lastSeen = pdv.IsLast;
-            if (pdv.Length == 0 && lastSeen)
-            {
-                return (0, true);
-            }
+            _dataPdvIsLast = pdv.IsLast;
         }
     }
 

@@ -272,6 +272,12 @@ public sealed partial class DicomAssociation : IAsyncDisposable
     [LoggerMessage(2, LogLevel.Warning, "A DIMSE service failed ({ExceptionType}); the association is aborted.")]
     private partial void LogHandlerFailed(Exception exception, string exceptionType);
 
+    [LoggerMessage(4, LogLevel.Trace, "PDU {Type} of {Length} bytes received.")]
+    private partial void LogPdu(PduType type, uint length);
+
+    [LoggerMessage(5, LogLevel.Trace, "PDV on context {ContextId}: command {IsCommand}, last {IsLast}, {Length} bytes.")]
+    private partial void LogPdv(byte contextId, bool isCommand, bool isLast, int length);
+
     [LoggerMessage(3, LogLevel.Debug, "Protocol error on the association: {Message}")]
     private partial void LogProtocolError(string message);
 }

@@ -10,7 +10,6 @@ internal sealed class DimseDataStream : Stream
     private readonly DicomAssociation _association;
     private readonly byte _contextId;
     private readonly TaskCompletionSource _consumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _lastSeen;
     private long _position;
 
     public DimseDataStream(DicomAssociation association, byte contextId)
@@ -54,23 +53,16 @@ internal sealed class DimseDataStream : Stream
         {
             while (true)
             {
-                var (read, last) = await _association.ReadDataAsync(_contextId, buffer, _lastSeen, cancellationToken).ConfigureAwait(false);
-                _lastSeen |= last;
+                var (read, last) = await _association.ReadDataAsync(_contextId, buffer, cancellationToken).ConfigureAwait(false);
                 _position += read;
-                if (read > 0)
-                {
-                    if (last)
-                    {
-                        _consumed.TrySetResult();
-                    }
-
-                    return read;
-                }
-
-                if (_lastSeen)
+                if (last)
                 {
                     _consumed.TrySetResult();
-                    return 0;
+                }
+
+                if (read > 0 || last)
+                {
+                    return read;
                 }
             }
         }
