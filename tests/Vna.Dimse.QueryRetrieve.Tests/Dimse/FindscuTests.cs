@@ -32,8 +32,8 @@ public sealed class FindscuTests : QrServerFixture
         var range = await FindAsync("-S", ["QueryRetrieveLevel=STUDY", "StudyDate=20240201-20240331", "StudyInstanceUID"]);
         var list = await FindAsync("-S", ["QueryRetrieveLevel=STUDY", $"StudyInstanceUID={Study(_s1)}\\{Study(_s3)}"]);
 
-        Assert.Equal([Study(_s2), Study(_s3)], range.Select(r => r.GetString(DicomTag.StudyInstanceUID)!).Order());
-        Assert.Equal([Study(_s1), Study(_s3)], list.Select(r => r.GetString(DicomTag.StudyInstanceUID)!).Order());
+        Assert.Equal(new[] { Study(_s2), Study(_s3) }.Order(), range.Select(r => r.GetString(DicomTag.StudyInstanceUID)!).Order());
+        Assert.Equal(new[] { Study(_s1), Study(_s3) }.Order(), list.Select(r => r.GetString(DicomTag.StudyInstanceUID)!).Order());
     }
 
     [Fact]
