@@ -35,6 +35,6 @@ public sealed class TiersOptions
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Scratch folder for bundles being built or unpacked (default: tiers-tmp under the data folder).</summary>
+    /// <summary>Scratch folder for bundles being built or unpacked (default: tiers-tmp under the data folder); each process works in its own &lt;pid&gt; subfolder.</summary>
     public string? ScratchDirectory { get; set; }
 }
