@@ -34,5 +34,15 @@ internal static class Program
             DumpCommand.Create(console),
             ImportCommand.Create(console),
             TranscodeCommand.Create(console),
+            TiersCommands.Restore(console),
+            TiersCommands.Recall(console),
+            TiersCommands.Verify(console),
+            ComplianceCommands.Policy(console),
+            ComplianceCommands.Hold(console),
+            ComplianceCommands.Audit(console),
+            QueryRetrieveCommands.Find(console),
+            QueryRetrieveCommands.Move(console),
+            QueryRetrieveCommands.Get(console),
+            QueryRetrieveCommands.Commit(console),
         };
 }

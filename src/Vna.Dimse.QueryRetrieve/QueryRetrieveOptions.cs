@@ -29,5 +29,5 @@ public sealed class QueryRetrieveOptions
     public TimeSpan OutboundTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long the commitment SCP waits for the requester's association to stay open before reporting on a new one.</summary>
-    public TimeSpan CommitmentSameAssociationWindow { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan CommitmentSameAssociationWindow { get; set; } = TimeSpan.FromSeconds(2);
 }

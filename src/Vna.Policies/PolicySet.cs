@@ -114,8 +114,10 @@ public sealed class PolicySet
         PolicyAction? expire = null;
         if (rule is not null)
         {
-            foreach (var action in rule.Actions)
+            var actions = rule.Actions;
+            for (var i = 0; i < actions.Count; i++)
             {
+                var action = actions[i];
                 switch (action.Kind)
                 {
                     case PolicyActionKind.MoveToWarm: warm = action; break;
@@ -222,9 +224,10 @@ public sealed class PolicySet
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(rule);
         var from = DateTimeOffset.MinValue;
-        foreach (var anchor in action.Since)
+        var since = action.Since;
+        for (var i = 0; i < since.Count; i++)
         {
-            var at = Anchor(anchor, study, rule.AdulthoodAge);
+            var at = Anchor(since[i], study, rule.AdulthoodAge);
             if (at > from)
             {
                 from = at;

@@ -56,6 +56,9 @@ builder.Services.AddSingleton<StoreService>();
 builder.AddVnaWeb();
 builder.AddVnaCodecs();
 builder.AddVnaTiers();
+builder.AddVnaLifecycle();
+builder.AddVnaDimse();
+builder.AddVnaQueryRetrieve();
 
 // Defaults for ports a feature may replace: serve what is stored, from the hot tier.
 builder.Services.TryAddSingleton<IInstanceTranscoder, PassThroughTranscoder>();

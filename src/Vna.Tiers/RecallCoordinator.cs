@@ -9,10 +9,13 @@ namespace Vna.Tiers;
 /// it), each caller waiting only up to its own limit. Recalls the backend is still restoring are remembered and asked
 /// again every <see cref="TiersOptions.RecallPollInterval"/> by <see cref="RecallPoller"/>.
 /// </summary>
-public sealed class RecallCoordinator(IGrainFactory grains, TiersOptions options, TimeProvider clock)
+public sealed class RecallCoordinator(IGrainFactory grains, TimeProvider clock)
 {
+    /// <summary>Retry-After while a recall copies the bundle to the hot tier.</summary>
+    public static readonly TimeSpan CopyRetryAfter = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, Task<RecallStatus>> _running = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TimeSpan> _pending = new(StringComparer.Ordinal);
 
     /// <summary>Studies whose bundle the backend is restoring.</summary>
     public IReadOnlyCollection<string> Pending => [.. _pending.Keys];
@@ -27,7 +30,8 @@ public sealed class RecallCoordinator(IGrainFactory grains, TiersOptions options
         }
         catch (TimeoutException)
         {
-            return new RecallStatus(false, options.RecallWait < TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5) : options.RecallWait, 0);
+            // Still running: the backend's restore time when it is restoring, else a short while (the bundle is being copied).
+            return new RecallStatus(false, _pending.TryGetValue(studyInstanceUid, out var retryAfter) ? retryAfter : CopyRetryAfter, 0);
         }
     }
 
@@ -62,7 +66,7 @@ public sealed class RecallCoordinator(IGrainFactory grains, TiersOptions options
             }
             else
             {
-                _pending[study] = clock.GetUtcNow();
+                _pending[study] = status.RetryAfter;
             }
 
             return status;

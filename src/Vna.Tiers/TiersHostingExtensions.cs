@@ -33,13 +33,7 @@ public static class TiersHostingExtensions
 
         Validate(options);
         var dataDirectory = builder.Configuration["Vna:DataDirectory"] ?? "var";
-        var scratch = Path.GetFullPath(options.ScratchDirectory ?? Path.Combine(dataDirectory, "tiers-tmp"));
-        if (Directory.Exists(scratch))
-        {
-            Directory.Delete(scratch, recursive: true); // what a crash left half-built; never anything acknowledged
-        }
-
-        Directory.CreateDirectory(scratch);
+        var scratch = PrepareScratch(Path.GetFullPath(options.ScratchDirectory ?? Path.Combine(dataDirectory, "tiers-tmp")));
 
         builder.Services.AddVnaTiersServices(options, scratch);
         builder.Services.AddSingleton<IStartupFilter, TiersStartupFilter>();
@@ -68,7 +62,7 @@ public static class TiersHostingExtensions
             scratch));
         services.AddSingleton(sp => new PostgresMigrationJournal(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IMigrationJournal>(sp => sp.GetRequiredService<PostgresMigrationJournal>());
-        services.AddSingleton(sp => new RecallCoordinator(sp.GetRequiredService<IGrainFactory>(), options, TiersClock.Resolve(sp)));
+        services.AddSingleton(sp => new RecallCoordinator(sp.GetRequiredService<IGrainFactory>(), TiersClock.Resolve(sp)));
         services.AddHostedService(sp => new RecallPoller(sp.GetRequiredService<RecallCoordinator>(), options, TiersClock.Resolve(sp)));
         services.AddSingleton<MigrationService>();
         services.AddHostedService(sp => sp.GetRequiredService<MigrationService>());
@@ -77,6 +71,34 @@ public static class TiersHostingExtensions
         // Replaces the hot-only default (registered with TryAdd after the features).
         services.AddSingleton<IInstanceContentSource, TieredInstanceContentSource>();
         return services;
+    }
+
+    /// <summary>
+    /// This process's scratch folder, <c>ROOT/&lt;pid&gt;</c> (silos may share a data folder); folders of processes that
+    /// are gone hold what a crash left half-built, never anything acknowledged, and are removed.
+    /// </summary>
+    private static string PrepareScratch(string root)
+    {
+        Directory.CreateDirectory(root);
+        foreach (var folder in Directory.EnumerateDirectories(root))
+        {
+            var name = Path.GetFileName(folder);
+            var alive = int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                && pid != Environment.ProcessId && Directory.Exists($"/proc/{pid}");
+            if (!alive)
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Removed at a later start.
+                }
+            }
+        }
+
+        return Directory.CreateDirectory(Path.Combine(root, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))).FullName;
     }
 
     private static void Validate(TiersOptions options)

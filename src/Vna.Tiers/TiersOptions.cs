@@ -18,9 +18,9 @@ public sealed class TiersOptions
     [Range(1, 64)]
     public int MaxConcurrentMigrations { get; set; } = 2;
 
-    /// <summary>Instances of one study copied at once during a move.</summary>
+    /// <summary>Instances of one study copied at once during a move (S3 requests in flight are bounded by <c>S3:MaxConcurrentRequests</c> across all moves).</summary>
     [Range(1, 64)]
-    public int CopyConcurrency { get; set; } = 4;
+    public int CopyConcurrency { get; set; } = 8;
 
     /// <summary>How long an HTTP recall or retrieval waits for a cold study before answering 202 with Retry-After.</summary>
     public TimeSpan RecallWait { get; set; } = TimeSpan.FromSeconds(20);
@@ -35,6 +35,6 @@ public sealed class TiersOptions
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Scratch folder for bundles being built or unpacked (default: tiers-tmp under the data folder).</summary>
+    /// <summary>Scratch folder for bundles being built or unpacked (default: tiers-tmp under the data folder); each process works in its own &lt;pid&gt; subfolder.</summary>
     public string? ScratchDirectory { get; set; }
 }

@@ -23,6 +23,12 @@ public sealed class DicomWebOptions
     /// <summary>Largest DICOM JSON metadata part accepted by STOW-RS (the bulk data parts are streamed to disk).</summary>
     public long MaxJsonPartSize { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>STOW-RS: parts stored at once within one request (each held in memory up to <see cref="StowBufferedPartSize"/>).</summary>
+    public int StowConcurrency { get; set; } = 4;
+
+    /// <summary>STOW-RS: a part up to this size is read into memory so the next can be read while it is stored; a larger one is streamed.</summary>
+    public long StowBufferedPartSize { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Who may call: bearer tokens, or the loopback-only development mode.</summary>
     public DicomWebAuthenticationOptions Authentication { get; set; } = new();
 }

@@ -43,8 +43,8 @@ public sealed class FindResponseBuilderTests
         match.AddOrUpdate(DicomTag.QueryRetrieveLevel, DicomVR.CS, "STUDY");
         match.AddOrUpdate(DicomTag.PatientName, DicomVR.PN, "DOE^JOHN");
 
-        Assert.False(FindResponseBuilder.Build(match, Query(null), null).Contains(DicomTag.SpecificCharacterSet));
-        Assert.Equal("ISO_IR 100", FindResponseBuilder.Build(match, Query("ISO_IR 100"), null).GetString(DicomTag.SpecificCharacterSet));
+        Assert.False(FindResponseBuilder.Build(match.Clone(), Query(null), null).Contains(DicomTag.SpecificCharacterSet));
+        Assert.Equal("ISO_IR 100", FindResponseBuilder.Build(match.Clone(), Query("ISO_IR 100"), null).GetString(DicomTag.SpecificCharacterSet));
     }
 
     [Fact]
@@ -68,11 +68,10 @@ public sealed class FindResponseBuilderTests
     [Fact]
     public void Retrieve_ae_title_is_filled_in_when_asked_for()
     {
-        var match = Utf8Match("A^B");
         var query = Query(null) with { ReturnRetrieveAeTitle = true };
 
-        Assert.Equal("VNA", FindResponseBuilder.Build(match, query, "VNA").GetString(DicomTag.RetrieveAETitle));
-        Assert.False(FindResponseBuilder.Build(match, Query(null), "VNA").Contains(DicomTag.RetrieveAETitle));
+        Assert.Equal("VNA", FindResponseBuilder.Build(Utf8Match("A^B"), query, "VNA").GetString(DicomTag.RetrieveAETitle));
+        Assert.False(FindResponseBuilder.Build(Utf8Match("A^B"), Query(null), "VNA").Contains(DicomTag.RetrieveAETitle));
     }
 
     private static DicomDataset Utf8Match(string name)

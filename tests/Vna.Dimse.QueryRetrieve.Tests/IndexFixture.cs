@@ -19,7 +19,7 @@ public abstract class IndexFixture : IAsyncLifetime
 
     protected TestDatabase Database => _database ?? throw new InvalidOperationException("No database.");
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var (admin, problem) = await TestPostgres.GetAsync();
         if (admin is null)
@@ -38,7 +38,7 @@ public abstract class IndexFixture : IAsyncLifetime
         _store = new PostgresIndexStore(_database.DataSource, Options);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_database is not null)
         {

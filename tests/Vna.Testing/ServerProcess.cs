@@ -84,15 +84,12 @@ public sealed class ServerProcess : IAsyncDisposable
         Directory.CreateDirectory(logFolder);
         var logPath = Path.Combine(logFolder, $"{settings.Name}-{DateTime.UtcNow.ToString("HHmmss.fff", CultureInfo.InvariantCulture)}.log");
 
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = settings.WorkDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
+        var start = settings.Namespace?.Wrap(DotnetHost(), dll) ?? new ProcessStartInfo(DotnetHost()) { ArgumentList = { dll } };
+        start.WorkingDirectory = settings.WorkDirectory;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.RedirectStandardInput = false;
+        start.UseShellExecute = false;
         Configure(start.Environment, settings);
 
         var logWriter = new StreamWriter(logPath, append: false, new UTF8Encoding(false)) { AutoFlush = true };
@@ -255,6 +252,8 @@ public sealed class ServerProcess : IAsyncDisposable
     private async Task WaitHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var health = new Uri(BaseAddress, "health");
+        using var inside = Settings.Namespace?.CreateHttpClient(TimeSpan.FromSeconds(2));
+        var client = inside ?? s_health;
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -268,7 +267,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
             try
             {
-                using var response = await s_health.GetAsync(health, cancellationToken).ConfigureAwait(false);
+                using var response = await client.GetAsync(health, cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     return;

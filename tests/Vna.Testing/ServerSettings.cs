@@ -38,4 +38,7 @@ public sealed record ServerSettings
     public IReadOnlyDictionary<string, string> Configuration { get; init; } = new Dictionary<string, string>();
 
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}/");
+
+    /// <summary>Run the server in this network namespace (its health is then checked from inside; give it PostgreSQL's Unix socket).</summary>
+    public NetworkNamespace? Namespace { get; init; }
 }

@@ -53,13 +53,13 @@ internal sealed class TierHarness : IAsyncDisposable
 
     public S3ObjectStore Store => Services.GetRequiredService<S3ObjectStore>();
 
-    public static async Task<TierHarness> StartAsync(string admin, S3StorageOptions s3, CancellationToken cancellationToken, TestDatabase? database = null, Action<TiersOptions>? configure = null)
+    public static async Task<TierHarness> StartAsync(string admin, S3StorageOptions s3, CancellationToken cancellationToken, TestDatabase? database = null, Action<TiersOptions>? configure = null, FakeTimeProvider? clock = null)
     {
         database ??= await TestDatabase.CreateAsync(admin, "vna_tiers", cancellationToken);
         await new PostgresMigrator(database.DataSource).MigrateAsync(cancellationToken);
         var scratch = new ScratchFolder("tiers-harness");
         var hot = new FileSystemHotStore(new HotStoreOptions { RootPath = scratch.Sub("hot") });
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
         var options = new TiersOptions { Enabled = true, S3 = s3, RecallPollInterval = TimeSpan.FromHours(1), RestoreRetryAfter = TimeSpan.FromHours(1) };
         configure?.Invoke(options);
 

@@ -77,6 +77,22 @@ public sealed class WarmStoreTests
     }
 
     [Fact]
+    public async Task The_server_checks_the_body_against_the_sha256_it_was_signed_with()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var options = await S3Server.NewBucketsAsync(await S3Server.RequireAsync(), ct);
+        using var store = new S3ObjectStore(options);
+        var bytes = RandomNumberGenerator.GetBytes(4096);
+        var other = Convert.ToHexStringLower(SHA256.HashData(RandomNumberGenerator.GetBytes(4096)));
+
+        var error = await Assert.ThrowsAsync<ObjectVerificationException>(() =>
+            store.PutSingleAsync(options.WarmBucket, "studies/1/2/4.dcm", bytes, "application/dicom", null, other, ct));
+
+        Assert.Contains("does not match its checksum", error.Message, StringComparison.Ordinal);
+        Assert.Null(await store.HeadAsync(options.WarmBucket, "studies/1/2/4.dcm", ct));
+    }
+
+    [Fact]
     public async Task Listings_page_through_every_key_under_a_prefix_and_deletes_are_idempotent()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -12,10 +12,12 @@ public interface IStudyTierGrain : IGrainWithStringKey
     /// resumable: after a failure or a crash, calling it again completes the move.
     /// </summary>
     [Alias("MoveToTierAsync")]
+    [ResponseTimeout("00:30:00")] // a move copies the whole study; Orleans' default of 30 s is for ordinary calls
     Task<TierMoveResult> MoveToTierAsync(StorageTier target, string? transferSyntaxUid, string reason);
 
     /// <summary>Brings a cold study back to the hot tier; pending while the backend restores the bundle.</summary>
     [Alias("RecallAsync")]
+    [ResponseTimeout("00:30:00")]
     Task<RecallStatus> RecallAsync();
 
     [Alias("GetPlacementAsync")]
@@ -23,5 +25,6 @@ public interface IStudyTierGrain : IGrainWithStringKey
 
     /// <summary>Takes placements read from a tier's manifest as the study's record (rebuilding the index from the buckets).</summary>
     [Alias("AdoptPlacementsAsync")]
+    [ResponseTimeout("00:05:00")]
     Task<int> AdoptPlacementsAsync(StoredInstance[] instances);
 }

@@ -110,6 +110,7 @@ public sealed partial class StudyGrain(
             s.LastReceivedAt = s.LastReceivedAt is { } last && last >= instance.ReceivedAt ? last : instance.ReceivedAt;
         }
 
+        await ScheduleLifecycleOnIngestAsync(); // StudyGrain.Lifecycle.cs: the policy's next due step, in the same state write
         s.Revision++;
         await state.WriteStateAsync();
         LogRegistered(logger, writes.Count, _instances.Count);

@@ -41,4 +41,33 @@ public sealed class StudyState
 
     /// <summary>When a recall was asked for and is waiting on the backend's restore (null when none).</summary>
     [Id(12)] public DateTimeOffset? RecallRequestedAt { get; set; }
+
+    // Lifecycle and policy (issue 7, StudyGrain.Lifecycle.cs): [Id(20..29)].
+
+    /// <summary>When the study was rejected (expiry's first phase); its grace period counts from then.</summary>
+    [Id(20)] public DateTimeOffset? RejectedAt { get; set; }
+
+    /// <summary>When the study was purged (its objects and index rows deleted).</summary>
+    [Id(21)] public DateTimeOffset? PurgedAt { get; set; }
+
+    /// <summary>Failed lifecycle steps in a row (reset by a step that succeeds).</summary>
+    [Id(22)] public int LifecycleFailures { get; set; }
+
+    /// <summary>When the study was parked after too many failures (null: not parked).</summary>
+    [Id(23)] public DateTimeOffset? ParkedAt { get; set; }
+
+    /// <summary>The last failure of a lifecycle step (type and message, no PHI).</summary>
+    [Id(24)] public string? LifecycleError { get; set; }
+
+    /// <summary>Not before this instant is a failed or deferred step tried again.</summary>
+    [Id(25)] public DateTimeOffset? RetryAt { get; set; }
+
+    /// <summary>The instant the study's reminder was last registered for (skip registering the same again).</summary>
+    [Id(26)] public DateTimeOffset? ReminderFor { get; set; }
+
+    /// <summary>The rule in force at the last evaluation ("rule (document@version)").</summary>
+    [Id(27)] public string? PolicyRule { get; set; }
+
+    /// <summary>The kind of step <see cref="RetryAt"/> holds back (a deferred move does not hold back an expiry).</summary>
+    [Id(28)] public string? RetryStep { get; set; }
 }

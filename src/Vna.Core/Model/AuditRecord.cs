@@ -19,4 +19,7 @@ public sealed record AuditRecord
 
     /// <summary>Free-form details (JSON); never PHI beyond UIDs.</summary>
     public string? Details { get; init; }
+
+    /// <summary>The version of the policies the action was taken under ("name@version;…"), when a policy decided it.</summary>
+    public string? PolicyVersion { get; init; }
 }

@@ -11,14 +11,16 @@ namespace Vna.Dimse.QueryRetrieve;
 /// </summary>
 public static class FindResponseBuilder
 {
+    /// <summary>The response for <paramref name="match"/>, which it may reuse and change (the index made it for this response only).</summary>
     public static DicomDataset Build(DicomDataset match, FindQuery query, string? retrieveAeTitle)
     {
         ArgumentNullException.ThrowIfNull(match);
         ArgumentNullException.ThrowIfNull(query);
 
         var requested = query.RequestCharacterSet is { Length: > 0 } value ? DicomCharacterSet.FromValue(value) : null;
+        var nonAscii = HasNonAscii(match);
         string? target;
-        if (!HasNonAscii(match))
+        if (!nonAscii)
         {
             target = query.RequestCharacterSet;
         }
@@ -27,13 +29,31 @@ public static class FindResponseBuilder
             target = requested is not null && !requested.IsDefault && CanEncode(match, requested) ? query.RequestCharacterSet : CharacterSets.Utf8;
         }
 
-        var response = new DicomDataset();
-        if (target is { Length: > 0 })
+        DicomDataset response;
+        if (nonAscii && target == CharacterSets.Utf8 && match.GetString(DicomTag.SpecificCharacterSet) == CharacterSets.Utf8)
         {
-            response.AddOrUpdate(DicomTag.SpecificCharacterSet, DicomVR.CS, target.Split('\\'));
+            response = match; // already in UTF-8, as the index writes it: nothing to re-encode
         }
+        else if (!nonAscii)
+        {
+            // ASCII reads the same in every character set: only the (0008,0005) the requester sent goes back.
+            response = match;
+            response.Remove(DicomTag.SpecificCharacterSet);
+            if (target is { Length: > 0 })
+            {
+                response.AddOrUpdate(DicomTag.SpecificCharacterSet, DicomVR.CS, target.Split('\\'));
+            }
+        }
+        else
+        {
+            response = new DicomDataset();
+            if (target is { Length: > 0 })
+            {
+                response.AddOrUpdate(DicomTag.SpecificCharacterSet, DicomVR.CS, target.Split('\\'));
+            }
 
-        CopyInto(match, response);
+            CopyInto(match, response);
+        }
         if (query.ReturnRetrieveAeTitle)
         {
             if (retrieveAeTitle is { Length: > 0 })

@@ -112,6 +112,23 @@ public static class VnaWebExtensions
         web.MapGet("/studies/{study}/series/{series}/instances/{sop}/bulkdata/{**path}",
             (HttpContext c, string study, string series, string sop, string path, CancellationToken ct) =>
                 BulkDataHandler.HandleAsync(c, study, series, sop, path, ct)).AddEndpointFilter(read);
+        // WADO-RS: rendered and thumbnails
+        const string Instance = "/studies/{study}/series/{series}/instances/{sop}";
+        foreach (var (suffix, thumbnail) in new[] { ("rendered", false), ("thumbnail", true) })
+        {
+            web.MapGet($"{Instance}/{suffix}", (HttpContext c, string study, string series, string sop, CancellationToken ct) =>
+                RenderedHandler.HandleAsync(c, study, series, sop, null, thumbnail, ct)).AddEndpointFilter(read);
+            web.MapGet($"{Instance}/frames/{{frame:int}}/{suffix}", (HttpContext c, string study, string series, string sop, int frame, CancellationToken ct) =>
+                frame < 1 ? Task.FromResult(Http.Problems.BadRequest("Frame numbers start at 1.")) : RenderedHandler.HandleAsync(c, study, series, sop, frame, thumbnail, ct))
+                .AddEndpointFilter(read);
+            web.MapGet($"/studies/{{study}}/series/{{series}}/{suffix}", (HttpContext c, string study, string series, CancellationToken ct) =>
+                RenderedHandler.HandleAsync(c, study, series, null, null, thumbnail, ct)).AddEndpointFilter(read);
+            web.MapGet($"/studies/{{study}}/{suffix}", (HttpContext c, string study, CancellationToken ct) =>
+                RenderedHandler.HandleAsync(c, study, null, null, null, thumbnail, ct)).AddEndpointFilter(read);
+        }
+
+        // WADO-URI
+        web.MapGet("/wado", (HttpContext c, CancellationToken ct) => WadoUriHandler.HandleAsync(c, ct)).AddEndpointFilter(read);
         return app;
     }
 

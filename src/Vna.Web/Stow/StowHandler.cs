@@ -80,7 +80,7 @@ internal static partial class StowHandler
         var store = services.GetRequiredService<StoreService>();
         var (parts, malformed) = json
             ? await StowJsonAssembler.StoreAsync(reader, store, storeRequest, services, cancellationToken).ConfigureAwait(false)
-            : await StoreDicomPartsAsync(reader, store, storeRequest, type, cancellationToken).ConfigureAwait(false);
+            : await StoreDicomPartsAsync(reader, store, storeRequest, type, services.GetRequiredService<IOptionsMonitor<DicomWebOptions>>().CurrentValue, cancellationToken).ConfigureAwait(false);
 
         var stored = parts.Count(p => p.Succeeded);
         LogStow(logger, department, parts.Count, stored, malformed is not null);
@@ -121,47 +121,136 @@ internal static partial class StowHandler
         return result;
     }
 
+    /// <summary>
+    /// Stores the application/dicom parts. A part of up to <see cref="DicomWebOptions.StowBufferedPartSize"/> bytes is read
+    /// into memory and stored while the next parts are read, up to <see cref="DicomWebOptions.StowConcurrency"/> at a time
+    /// (concurrent registrations of one study share a grain call); a larger part is streamed straight into the Store
+    /// feature. So memory stays bounded by concurrency × part size, whatever the request's size. Results keep part order.
+    /// </summary>
     private static async Task<(List<StowPartResult> Parts, string? Malformed)> StoreDicomPartsAsync(
-        MultipartReader reader, StoreService store, StoreRequest storeRequest, string? type, CancellationToken cancellationToken)
+        MultipartReader reader, StoreService store, StoreRequest storeRequest, string? type, DicomWebOptions options, CancellationToken cancellationToken)
     {
-        var parts = new List<StowPartResult>();
-        while (true)
+        var pending = new List<Task<StowPartResult>>();
+        using var slots = new SemaphoreSlim(Math.Max(1, options.StowConcurrency));
+        string? malformed = null;
+        try
         {
-            MultipartSection? section;
-            try
+            while (true)
             {
-                section = await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or InvalidDataException)
-            {
-                return (parts, ex.Message);
-            }
+                MultipartSection? section;
+                try
+                {
+                    section = await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or InvalidDataException)
+                {
+                    malformed = ex.Message;
+                    break;
+                }
 
-            if (section is null)
-            {
-                return (parts, null);
-            }
+                if (section is null)
+                {
+                    break;
+                }
 
-            var partType = section.ContentType is { } declared && MediaTypeHeaderValue.TryParse(declared, out var parsed)
-                ? parsed.MediaType.Value
-                : type ?? DicomWebMediaTypes.Dicom;
-            if (!string.Equals(partType, DicomWebMediaTypes.Dicom, StringComparison.OrdinalIgnoreCase))
-            {
-                // Drained by the next read; reported as a failed instance.
-                parts.Add(new StowPartResult(null, $"A part of type {partType} was not stored: each part must be application/dicom."));
-                continue;
-            }
+                var partType = section.ContentType is { } declared && MediaTypeHeaderValue.TryParse(declared, out var parsed)
+                    ? parsed.MediaType.Value
+                    : type ?? DicomWebMediaTypes.Dicom;
+                if (!string.Equals(partType, DicomWebMediaTypes.Dicom, StringComparison.OrdinalIgnoreCase))
+                {
+                    // Drained by the next read; reported as a failed instance.
+                    pending.Add(Task.FromResult(new StowPartResult(null, $"A part of type {partType} was not stored: each part must be application/dicom.")));
+                    continue;
+                }
 
-            try
-            {
-                var result = await store.StoreAsync(section.Body, storeRequest, cancellationToken).ConfigureAwait(false);
-                parts.Add(new StowPartResult(result, null));
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var released = false;
+                try
+                {
+                    var buffer = new MemoryStream();
+                    var whole = await ReadUpToAsync(section.Body, buffer, options.StowBufferedPartSize, cancellationToken).ConfigureAwait(false);
+                    if (whole)
+                    {
+                        buffer.Position = 0;
+                        released = true;
+                        pending.Add(StoreBufferedAsync(store, buffer, storeRequest, slots, cancellationToken));
+                        continue;
+                    }
+
+                    // Too large to hold: what was read, then the rest of the part, streamed into the Store feature.
+                    buffer.Position = 0;
+                    await using var rest = new PrefixedReadStream(buffer, section.Body);
+                    pending.Add(Task.FromResult(new StowPartResult(await store.StoreAsync(rest, storeRequest, cancellationToken).ConfigureAwait(false), null)));
+                }
+                catch (Exception ex) when (ex is IOException or InvalidDataException)
+                {
+                    // The part ended before its closing boundary (or the connection did): the Store feature removed what it had.
+                    malformed = ex.Message;
+                    break;
+                }
+                finally
+                {
+                    if (!released)
+                    {
+                        slots.Release();
+                    }
+                }
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException)
+        }
+        finally
+        {
+            // Every part already read is stored (or refused) before the answer, so the answer lists what is durable.
+            await Task.WhenAll(pending.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default))).ConfigureAwait(false);
+        }
+
+        var parts = new List<StowPartResult>(pending.Count);
+        foreach (var task in pending)
+        {
+            parts.Add(await task.ConfigureAwait(false));
+        }
+
+        return (parts, malformed);
+    }
+
+    private static async Task<StowPartResult> StoreBufferedAsync(StoreService store, MemoryStream buffer, StoreRequest request, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using (buffer.ConfigureAwait(false))
             {
-                // The part ended before its closing boundary (or the connection did): the Store feature removed what it had.
-                return (parts, ex.Message);
+                return new StowPartResult(await store.StoreAsync(buffer, request, cancellationToken).ConfigureAwait(false), null);
             }
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    /// <summary>Copies <paramref name="source"/> into <paramref name="buffer"/> until its end (true) or past <paramref name="limit"/> bytes (false).</summary>
+    private static async Task<bool> ReadUpToAsync(Stream source, MemoryStream buffer, long limit, CancellationToken cancellationToken)
+    {
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            while (true)
+            {
+                var read = await source.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return true;
+                }
+
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > limit)
+                {
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 

@@ -1,0 +1,7 @@
+namespace Vna.Dicom.Network;
+
+public enum AbortSource : byte
+{
+    ServiceUser = 0,
+    ServiceProvider = 2,
+}

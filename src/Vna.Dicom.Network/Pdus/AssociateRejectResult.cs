@@ -1,0 +1,7 @@
+namespace Vna.Dicom.Network;
+
+public enum AssociateRejectResult : byte
+{
+    Permanent = 1,
+    Transient = 2,
+}

@@ -1,0 +1,179 @@
+using Vna.Core;
+using Vna.Dicom;
+using Vna.Dicom.Network;
+
+namespace Vna.Dimse.QueryRetrieve.Tests.Dimse;
+
+/// <summary>The Storage Commitment SCP and bad input, driven by the toolkit's SCU over a real association.</summary>
+public sealed class CommitmentScpTests : QrServerFixture
+{
+    private const string RequesterAe = "PACS";
+    private static int s_nextReportPort = 41270;
+    private int _reportPort;
+
+    protected override void ConfigureArchive(ArchiveOptions archive)
+    {
+        _reportPort = Interlocked.Increment(ref s_nextReportPort);
+        var pacs = new DepartmentOptions { Name = "cardiology" };
+        pacs.AeTitles.Add(RequesterAe);
+        pacs.MoveDestinations.Add(new MoveDestinationOptions { AeTitle = RequesterAe, Host = "127.0.0.1", Port = _reportPort });
+        archive.Departments.Add(pacs);
+        var noCommit = new DepartmentOptions { Name = "modalities" };
+        noCommit.AeTitles.Add("MODALITY");
+        noCommit.AllowedOperations.Add("store");
+        archive.Departments.Add(noCommit);
+    }
+
+    [Fact]
+    public async Task Stored_instances_are_committed_on_the_same_association_and_the_missing_one_fails()
+    {
+        var study = await ArchiveStudyAsync(21, 1, 2);
+        var capture = new ReportCapture();
+        await using var association = await ConnectAsync(RequesterAe, capture);
+        var missing = DicomUid.Generate();
+
+        var response = await RequestAsync(association, "1.2.3.4.5", [.. study.Select(s => s.Stored.SopInstanceUid), missing]);
+        var (eventType, report, onOurs) = await capture.Received.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+
+        Assert.Equal(DimseStatus.Success, response.Command.Status);
+        Assert.True(onOurs); // on the requester's own association
+        Assert.Equal(2, eventType);
+        Assert.Equal("1.2.3.4.5", report.GetString(DicomTag.TransactionUID));
+        Assert.Equal(study.Select(s => s.Stored.SopInstanceUid).Order(), report.GetSequence(DicomTag.ReferencedSOPSequence)!.Items.Select(i => i.GetString(DicomTag.ReferencedSOPInstanceUID)!).Order());
+        var failed = Assert.Single(report.GetSequence(DicomTag.FailedSOPSequence)!.Items);
+        Assert.Equal(missing, failed.GetString(DicomTag.ReferencedSOPInstanceUID));
+        Assert.Equal((ushort)0x0112, failed.GetValue<ushort>(DicomTag.FailureReason));
+        await association.ReleaseAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_requester_that_releases_at_once_gets_the_report_on_a_new_association_to_its_address()
+    {
+        var study = await ArchiveStudyAsync(22, 1, 3);
+        var capture = new ReportCapture();
+        var options = new DicomServerOptions();
+        options.Endpoints.Add(new DicomEndpoint("127.0.0.1", _reportPort));
+        await using var requesterScp = new DicomServer(options, new DimseServiceRegistry(capture));
+        await requesterScp.StartAsync(Ct);
+
+        await using (var association = await ConnectAsync(RequesterAe, null))
+        {
+            var response = await RequestAsync(association, "1.2.3.4.6", [.. study.Select(s => s.Stored.SopInstanceUid)]);
+            Assert.Equal(DimseStatus.Success, response.Command.Status);
+            await association.ReleaseAsync(Ct);
+        }
+
+        var (eventType, report, onOurs) = await capture.Received.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.False(onOurs);
+        Assert.Equal(1, eventType);
+        Assert.Equal(3, report.GetSequence(DicomTag.ReferencedSOPSequence)!.Items.Count);
+        Assert.Null(report.GetSequence(DicomTag.FailedSOPSequence));
+    }
+
+    [Fact]
+    public async Task Bad_n_action_requests_get_their_statuses_and_the_association_goes_on()
+    {
+        await using var association = await ConnectAsync(RequesterAe, null);
+        var context = association.FindPresentationContext(CommitmentStatus.SopClassUid)!;
+
+        var wrongClass = await association.SendRequestAsync(context.Id, Action("1.2.840.10008.5.1.4.1.1.2", CommitmentStatus.SopInstanceUid, 1), DimseOutgoingData.FromDataset(Information("1.2.3", "1.2.3.4")), Ct);
+        var wrongInstance = await association.SendRequestAsync(context.Id, Action(CommitmentStatus.SopClassUid, "1.2.3.9", 1), DimseOutgoingData.FromDataset(Information("1.2.3", "1.2.3.4")), Ct);
+        var wrongAction = await association.SendRequestAsync(context.Id, Action(CommitmentStatus.SopClassUid, CommitmentStatus.SopInstanceUid, 7), DimseOutgoingData.FromDataset(Information("1.2.3", "1.2.3.4")), Ct);
+        var noTransaction = await association.SendRequestAsync(context.Id, Action(CommitmentStatus.SopClassUid, CommitmentStatus.SopInstanceUid, 1), DimseOutgoingData.FromDataset(Information(null, "1.2.3.4")), Ct);
+        var garbage = await association.SendRequestAsync(context.Id, Action(CommitmentStatus.SopClassUid, CommitmentStatus.SopInstanceUid, 1), DimseOutgoingData.FromBytes(new byte[] { 0x08, 0x00, 0x95, 0x11, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2, 3, 4 }), Ct);
+        var echo = await association.EchoAsync(Ct);
+
+        Assert.Equal(CommitmentStatus.NoSuchSopClass, wrongClass.Command.Status);
+        Assert.Equal(CommitmentStatus.NoSuchSopInstance, wrongInstance.Command.Status);
+        Assert.Equal(CommitmentStatus.NoSuchActionType, wrongAction.Command.Status);
+        Assert.Equal(CommitmentStatus.MissingAttribute, noTransaction.Command.Status);
+        Assert.Equal(CommitmentStatus.MissingAttribute, garbage.Command.Status);
+        Assert.Equal(DimseStatus.Success, echo);
+        await association.ReleaseAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_department_without_commit_permission_is_refused()
+    {
+        await using var association = await ConnectAsync("MODALITY", null);
+
+        var response = await RequestAsync(association, "1.2.3.4.7", ["1.2.3.4.8"]);
+
+        Assert.Equal(CommitmentStatus.NotAuthorized, response.Command.Status);
+    }
+
+    [Fact]
+    public async Task A_garbage_c_find_identifier_is_refused_with_a900_and_the_association_goes_on()
+    {
+        await using var association = await DicomClient.ConnectAsync(
+            new DicomClientOptions { Host = "127.0.0.1", Port = Port },
+            new AssociateRequest
+            {
+                CalledAeTitle = ServerAe,
+                CallingAeTitle = RequesterAe,
+                PresentationContexts =
+                [
+                    new PresentationContext(1, QueryRetrieveSopClasses.StudyRootFind, TransferSyntaxes.Uncompressed),
+                    new PresentationContext(3, VerificationService.SopClassUid, TransferSyntaxes.Uncompressed),
+                ],
+            },
+            Ct);
+        var find = new DimseCommand(DimseCommandField.CFindRequest) { AffectedSopClassUid = QueryRetrieveSopClasses.StudyRootFind };
+
+        var response = await association.SendRequestAsync(1, find, DimseOutgoingData.FromBytes(new byte[] { 0x10, 0x00, 0x10, 0x00, 0x50, 0x4E, 0xFF, 0x7F, 0x41 }), Ct);
+        var echo = await association.EchoAsync(Ct);
+
+        Assert.Equal(QueryRetrieveStatus.IdentifierDoesNotMatchSopClass, response.Command.Status);
+        Assert.Equal(DimseStatus.Success, echo);
+        await association.ReleaseAsync(Ct);
+    }
+
+    private Task<DicomAssociation> ConnectAsync(string callingAe, ReportCapture? capture) =>
+        DicomClient.ConnectAsync(
+            new DicomClientOptions { Host = "127.0.0.1", Port = Port, Services = capture is null ? null : new DimseServiceRegistry(capture) },
+            new AssociateRequest
+            {
+                CalledAeTitle = ServerAe,
+                CallingAeTitle = callingAe,
+                PresentationContexts =
+                [
+                    new PresentationContext(1, CommitmentStatus.SopClassUid, TransferSyntaxes.Uncompressed),
+                    new PresentationContext(3, VerificationService.SopClassUid, TransferSyntaxes.Uncompressed),
+                ],
+            },
+            Ct);
+
+    private Task<DimseMessage> RequestAsync(DicomAssociation association, string transaction, IReadOnlyList<string> sops)
+    {
+        var context = association.FindPresentationContext(CommitmentStatus.SopClassUid)!;
+        return association.SendRequestAsync(
+            context.Id,
+            Action(CommitmentStatus.SopClassUid, CommitmentStatus.SopInstanceUid, 1),
+            DimseOutgoingData.FromDataset(Information(transaction, [.. sops])),
+            Ct);
+    }
+
+    private static DimseCommand Action(string sopClass, string sopInstance, ushort actionType) =>
+        new(DimseCommandField.NActionRequest) { RequestedSopClassUid = sopClass, RequestedSopInstanceUid = sopInstance, ActionTypeId = actionType };
+
+    private static DicomDataset Information(string? transaction, params string[] sops)
+    {
+        var dataset = new DicomDataset();
+        if (transaction is not null)
+        {
+            dataset.AddOrUpdate(DicomTag.TransactionUID, DicomVR.UI, transaction);
+        }
+
+        var sequence = new DicomSequence(DicomTag.ReferencedSOPSequence);
+        dataset.AddOrUpdate(sequence);
+        foreach (var sop in sops)
+        {
+            var item = new DicomDataset();
+            item.AddOrUpdate(DicomTag.ReferencedSOPClassUID, DicomVR.UI, QrData.CtImageStorage);
+            item.AddOrUpdate(DicomTag.ReferencedSOPInstanceUID, DicomVR.UI, sop);
+            sequence.Add(item);
+        }
+
+        return dataset;
+    }
+}
