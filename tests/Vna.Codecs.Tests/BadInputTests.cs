@@ -52,7 +52,7 @@ public sealed class BadInputTests
     [Theory]
     [InlineData("1.2.840.10008.1.2.4.90", "Rows", 0x0028, 0x0010, 32)]
     [InlineData("1.2.840.10008.1.2.4.201", "Columns", 0x0028, 0x0011, 200)]
-    [InlineData("1.2.840.10008.1.2.4.80", "Rows", 0x0028, 0x0010, 300)]
+    [InlineData("1.2.840.10008.1.2.4.80", "Rows", 0x0028, 0x0010, 30)]
     [InlineData("1.2.840.10008.1.2.5", "Columns", 0x0028, 0x0011, 65)]
     [InlineData("1.2.840.10008.1.2.4.90", "Bits Allocated", 0x0028, 0x0100, 8)]
     [InlineData("1.2.840.10008.1.2.4.201", "Bits Allocated", 0x0028, 0x0100, 8)]
@@ -120,20 +120,29 @@ public sealed class BadInputTests
         Assert.True(tried > 0);
     }
 
-    /// <summary>A few hundred seeded mutations per codec, fed straight to the frame decoders.</summary>
+    /// <summary>
+    /// 200 mutated codestreams per decoder (bytes changed anywhere or in the headers, truncated, bytes inserted), from a fixed
+    /// seed so every run feeds the same ones. HTJ2K goes through the default decoder (OpenJPEG; OpenJPH 0.9.0 aborts or faults
+    /// on about 1% of these, see <see cref="CodecsOptions.PreferOpenJphDecoder"/>).
+    /// </summary>
     [Theory]
-    [InlineData("1.2.840.10008.1.2.5", 300)]
-    [InlineData("1.2.840.10008.1.2.4.90", 300)]
-    [InlineData("1.2.840.10008.1.2.4.201", 300)]
-    [InlineData("1.2.840.10008.1.2.4.80", 300)]
-    [InlineData("1.2.840.10008.1.2.4.50", 300)]
-    [InlineData("1.2.840.10008.1.2.4.57", 300)]
-    [InlineData("1.2.840.10008.1.2.4.51", 300)]
-    public async Task Mutated_codestreams_never_fault(string ts, int mutations)
+    [InlineData("1.2.840.10008.1.2.5")]
+    [InlineData("1.2.840.10008.1.2.4.90")]
+    [InlineData("1.2.840.10008.1.2.4.91")]
+    [InlineData("1.2.840.10008.1.2.4.201")]
+    [InlineData("1.2.840.10008.1.2.4.202")]
+    [InlineData("1.2.840.10008.1.2.4.203")]
+    [InlineData("1.2.840.10008.1.2.4.80")]
+    [InlineData("1.2.840.10008.1.2.4.81")]
+    [InlineData("1.2.840.10008.1.2.4.50")]
+    [InlineData("1.2.840.10008.1.2.4.57")]
+    [InlineData("1.2.840.10008.1.2.4.51")]
+    public async Task Mutated_codestreams_never_fault(string ts)
     {
+        const int mutations = 200;
         var (codestream, info, photometric) = await SeedCodestreamAsync(ts);
         var codec = TranscodeHarness.Transcoder.Registry.Find(ts)!;
-        var random = new Random(ts.GetHashCode(StringComparison.Ordinal) ^ 0x5eed);
+        var random = new Random(0x5eed);
         var destination = new byte[info.FrameBytes];
         int decoded = 0, refused = 0;
         for (var i = 0; i < mutations; i++)
