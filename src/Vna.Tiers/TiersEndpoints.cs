@@ -93,7 +93,7 @@ internal static class TiersEndpoints
         }
     }
 
-    private static IResult QueueAsync(MigrationBatch batch, MigrationService service)
+    private static async Task<IResult> QueueAsync(MigrationBatch batch, MigrationService service, CancellationToken cancellationToken)
     {
         if (batch.Studies is null || batch.Studies.Count == 0)
         {
@@ -105,12 +105,16 @@ internal static class TiersEndpoints
             return TypedResults.Problem(statusCode: 400, title: "Unknown tier", detail: $"'{batch.Tier}' is not a tier: hot, warm or cold.");
         }
 
-        foreach (var study in batch.Studies.Distinct(StringComparer.Ordinal))
+        try
         {
-            service.Enqueue(new MigrationRequest(study, target, batch.TransferSyntax, batch.Reason ?? "operator batch"));
+            // Journalled before the 202: a crash after it loses none of the batch (the next start queues it again).
+            var queued = await service.QueueAsync(batch.Studies, target, batch.TransferSyntax, batch.Reason ?? "operator batch", cancellationToken);
+            return TypedResults.Accepted("/api/tiers/migrations", new { queued, target = target.ToString() });
         }
-
-        return TypedResults.Accepted("/api/tiers/migrations", new { queued = batch.Studies.Count, target = target.ToString() });
+        catch (Npgsql.NpgsqlException ex)
+        {
+            return TypedResults.Problem(statusCode: 503, title: "The batch was not queued", detail: $"The move journal could not be written: {ex.Message}");
+        }
     }
 
     private static async Task<IResult> ListAsync(string? state, string? study, int? limit, PostgresMigrationJournal journal, MigrationService service, MigrationCoordinator coordinator, CancellationToken cancellationToken)
