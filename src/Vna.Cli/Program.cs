@@ -40,6 +40,8 @@ internal static class Program
             ComplianceCommands.Policy(console),
             ComplianceCommands.Hold(console),
             ComplianceCommands.Audit(console),
+            NetworkCommands.Echo(console),
+            NetworkCommands.Store(console),
             QueryRetrieveCommands.Find(console),
             QueryRetrieveCommands.Move(console),
             QueryRetrieveCommands.Get(console),

@@ -17,8 +17,17 @@ public sealed class PostgresIndexOptions
     /// </summary>
     public bool CombinedDateTimeMatching { get; init; }
 
+    /// <summary>
+    /// Group commit of registrations: batches that arrive while others are being written (grains of different studies
+    /// registering at the same time) are written together, one transaction for up to this many instances, at most two
+    /// such transactions at a time. Each caller still returns only after the transaction holding its rows has committed.
+    /// 0 writes every batch in a transaction of its own.
+    /// </summary>
+    public int GroupCommitMaxInstances { get; init; } = 512;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPageSize, 1, nameof(MaxPageSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(GroupCommitMaxInstances, nameof(GroupCommitMaxInstances));
     }
 }

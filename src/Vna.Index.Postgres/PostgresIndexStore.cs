@@ -45,6 +45,7 @@ public sealed class PostgresIndexStore : IIndexStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresIndexOptions _options;
+    private readonly GroupCommitQueue<StoredInstance>? _registrations;
 
     public PostgresIndexStore(NpgsqlDataSource dataSource, PostgresIndexOptions? options = null)
     {
@@ -52,6 +53,13 @@ public sealed class PostgresIndexStore : IIndexStore
         _dataSource = dataSource;
         _options = options ?? new PostgresIndexOptions();
         _options.Validate();
+        if (_options.GroupCommitMaxInstances > 0)
+        {
+            _registrations = new GroupCommitQueue<StoredInstance>(WriteBatchAsync, i => IndexText.Clean(i.SopInstanceUid))
+            {
+                MaxItems = _options.GroupCommitMaxInstances,
+            };
+        }
     }
 
     /// <inheritdoc />
@@ -59,15 +67,24 @@ public sealed class PostgresIndexStore : IIndexStore
     /// Instances repeated in the batch count once (the last wins); an instance already indexed is replaced (placement,
     /// checksum, attributes) and the counters change only by the difference, so re-sending a batch is idempotent.
     /// Patient, study and series attributes merge: a non-empty value replaces the stored one, an empty one keeps it.
+    /// Batches of concurrent callers share one transaction (<see cref="PostgresIndexOptions.GroupCommitMaxInstances"/>);
+    /// this returns once the transaction holding this batch has committed, and a batch that cannot be written fails
+    /// alone.
     /// </remarks>
-    public async Task UpsertInstancesAsync(IReadOnlyList<StoredInstance> instances, CancellationToken cancellationToken)
+    public Task UpsertInstancesAsync(IReadOnlyList<StoredInstance> instances, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instances);
         if (instances.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
+        return _registrations is null ? WriteBatchAsync(instances, cancellationToken) : _registrations.WriteAsync(instances, cancellationToken);
+    }
+
+    /// <summary>One transaction: the batch's patient, study, series and instance rows and the counters.</summary>
+    private async Task WriteBatchAsync(IReadOnlyList<StoredInstance> instances, CancellationToken cancellationToken)
+    {
         var rows = IndexBatch.Create(instances);
         await using var batch = _dataSource.CreateBatch();
         UpsertCommands.AddTo(batch, rows);

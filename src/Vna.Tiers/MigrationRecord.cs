@@ -1,6 +1,6 @@
 namespace Vna.Tiers;
 
-/// <summary>One row of the move journal, as the admin API lists it.</summary>
+/// <summary>One row of the move journal, as the admin API lists it (state queued, running, done or failed).</summary>
 public sealed record MigrationRecord(
     long Id,
     string StudyInstanceUid,
@@ -13,4 +13,5 @@ public sealed record MigrationRecord(
     long Bytes,
     string? Error,
     DateTimeOffset StartedAt,
-    DateTimeOffset? FinishedAt);
+    DateTimeOffset? FinishedAt,
+    string? TransferSyntaxUid = null);

@@ -4,19 +4,21 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vna.Archive.Grains;
 using Vna.Core;
+using Vna.Web.Access;
 
 namespace Vna.Tiers;
 
 /// <summary>
 /// The tiers' admin API under <c>/api/tiers</c>: placement of a study, move (now, or queued in a batch), the move
 /// journal, recall (200 once online, else 202 with Retry-After), reading one instance through the content source (the
-/// same answers), verification of a study and the rebuild of the index from the buckets.
+/// same answers), verification of a study and the rebuild of the index from the buckets. Every call needs the role
+/// <c>admin</c> (in the loopback-only development mode, none).
 /// </summary>
 internal static class TiersEndpoints
 {
     public static IEndpointRouteBuilder MapVnaTiersEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/tiers");
+        var api = app.MapGroup("/api/tiers").RequireVnaRole(DicomWebRole.Admin);
         api.MapGet("/studies/{studyInstanceUid}", GetPlacementAsync);
         api.MapPost("/studies/{studyInstanceUid}/move", MoveAsync);
         api.MapPost("/studies/{studyInstanceUid}/recall", RecallAsync);
@@ -93,7 +95,7 @@ internal static class TiersEndpoints
         }
     }
 
-    private static IResult QueueAsync(MigrationBatch batch, MigrationService service)
+    private static async Task<IResult> QueueAsync(MigrationBatch batch, MigrationService service, CancellationToken cancellationToken)
     {
         if (batch.Studies is null || batch.Studies.Count == 0)
         {
@@ -105,12 +107,16 @@ internal static class TiersEndpoints
             return TypedResults.Problem(statusCode: 400, title: "Unknown tier", detail: $"'{batch.Tier}' is not a tier: hot, warm or cold.");
         }
 
-        foreach (var study in batch.Studies.Distinct(StringComparer.Ordinal))
+        try
         {
-            service.Enqueue(new MigrationRequest(study, target, batch.TransferSyntax, batch.Reason ?? "operator batch"));
+            // Journalled before the 202: a crash after it loses none of the batch (the next start queues it again).
+            var queued = await service.QueueAsync(batch.Studies, target, batch.TransferSyntax, batch.Reason ?? "operator batch", cancellationToken);
+            return TypedResults.Accepted("/api/tiers/migrations", new { queued, target = target.ToString() });
         }
-
-        return TypedResults.Accepted("/api/tiers/migrations", new { queued = batch.Studies.Count, target = target.ToString() });
+        catch (Npgsql.NpgsqlException ex)
+        {
+            return TypedResults.Problem(statusCode: 503, title: "The batch was not queued", detail: $"The move journal could not be written: {ex.Message}");
+        }
     }
 
     private static async Task<IResult> ListAsync(string? state, string? study, int? limit, PostgresMigrationJournal journal, MigrationService service, MigrationCoordinator coordinator, CancellationToken cancellationToken)

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Vna.Core;
+using Vna.Index.Postgres;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
@@ -24,6 +28,8 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             ?? throw new InvalidOperationException($"TestCluster property {ConnectionStringKey} is missing");
         siloBuilder.UseVnaPostgres(connectionString, fastFailureDetection: true);
         siloBuilder.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = ReminderPeriod);
+        // The study grains' placement record (StudyGrainStateTests).
+        siloBuilder.Services.AddSingleton<IIndexStore>(_ => new PostgresIndexStore(NpgsqlDataSource.Create(connectionString)));
         siloBuilder.AddAdoNetGrainStorage(DeleteOnClearStorageName, options =>
         {
             options.Invariant = OrleansPostgresExtensions.Invariant;

@@ -27,14 +27,24 @@ internal static class PeerTool
 
     public static async Task<(int ExitCode, string Output)> RunAsync(string tool, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Require(tool)) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Require(tool));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
         start.Environment["TCP_NODELAY"] = "1";
-        using var process = Process.Start(start)!;
+        var (exitCode, output, errors) = await RunAsync(start, timeout, cancellationToken);
+        return (exitCode, output + errors);
+    }
+
+    /// <summary>Runs <paramref name="start"/> to its end with its output captured; killed (and cancelled) after <paramref name="timeout"/>.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(ProcessStartInfo start, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -49,6 +59,6 @@ internal static class PeerTool
             throw;
         }
 
-        return (process.ExitCode, await stdout + await stderr);
+        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -149,7 +149,7 @@ public sealed class StorescuSampleTests(DimseServerFixture server)
     };
 
     /// <summary>The data set without group lengths, as DICOM JSON with every value inline.</summary>
-    private static async Task<string> ContentAsync(string path)
+    internal static async Task<string> ContentAsync(string path)
     {
         using var file = await DicomReader.ReadFileAsync(path, new DicomReaderOptions { BulkDataThreshold = int.MaxValue }, Ct);
         var dataset = file.Dataset.Clone();

@@ -146,7 +146,7 @@ public sealed partial class StudyGrain : IStudyTierGrain
         if (journal is not null && pending.Count > 0)
         {
             var from = pending.Select(i => i.Tier).Distinct().ToList();
-            move.JournalId = await journal.StartAsync(uid, from.Count == 1 ? from[0] : null, target, reason, cancellationToken);
+            move.JournalId = await journal.StartAsync(uid, from.Count == 1 ? from[0] : null, target, transferSyntaxUid, reason, cancellationToken);
         }
 
         await state.WriteStateAsync(cancellationToken);

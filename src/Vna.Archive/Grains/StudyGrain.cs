@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Serialization;
 using Vna.Core;
 
 namespace Vna.Archive.Grains;
@@ -27,9 +29,13 @@ public sealed partial class StudyGrain(
 
         if (_instances.Count > 0 && (!state.RecordExists || state.State.InstanceCount != _instances.Count))
         {
-            // The index is the durable placement record; a state write lost in a crash is repaired from it.
-            Recount();
-            await state.WriteStateAsync(cancellationToken);
+            // The index is the durable placement record: a summary never written (see RegisterAsync) is made from it,
+            // and one a crash left stale is repaired from it and written back.
+            Recount(state.State);
+            if (state.RecordExists)
+            {
+                await state.WriteStateAsync(cancellationToken);
+            }
         }
 
         LogActivated(logger, _instances.Count);
@@ -112,7 +118,10 @@ public sealed partial class StudyGrain(
 
         await ScheduleLifecycleOnIngestAsync(); // StudyGrain.Lifecycle.cs: the policy's next due step, in the same state write
         s.Revision++;
-        await state.WriteStateAsync();
+        if (state.RecordExists || !IsRebuiltFromIndex(s))
+        {
+            await state.WriteStateAsync();
+        }
         LogRegistered(logger, writes.Count, _instances.Count);
         return results;
     }
@@ -140,14 +149,35 @@ public sealed partial class StudyGrain(
         });
     }
 
-    private void Recount()
+    /// <summary>
+    /// True when <paramref name="s"/> holds nothing but what activation rebuilds from the index (counts, bytes, series,
+    /// departments, receive times): then a study's first registration needs no state write of its own — the index
+    /// transaction that made the instances durable is the record, and a new study costs one transaction, not two.
+    /// Compared in Orleans' serialized form, so a field added to <see cref="StudyState"/> later (a hold, a lifecycle
+    /// step, a tier move) is written without this method having to know it.
+    /// </summary>
+    private bool IsRebuiltFromIndex(StudyState s)
     {
-        // Repair after a crash between the index write and the state write: the index is the record.
-        var s = state.State;
+        var rebuilt = new StudyState { Revision = s.Revision };
+        Recount(rebuilt);
+        if (rebuilt.SourceDepartments.SetEquals(s.SourceDepartments))
+        {
+            rebuilt.SourceDepartments = s.SourceDepartments; // a set: the order it was filled in does not matter
+        }
+
+        var serializer = ServiceProvider.GetRequiredService<Serializer<StudyState>>();
+        return serializer.SerializeToArray(rebuilt).AsSpan().SequenceEqual(serializer.SerializeToArray(s));
+    }
+
+    private void Recount() => Recount(state.State);
+
+    private void Recount(StudyState s)
+    {
+        // The summary as the index records it (after a crash between the index write and the state write, or a summary never written).
         s.InstanceCount = _instances.Count;
         s.SeriesCount = _series.Count;
         s.TotalBytes = _instances.Values.Sum(i => i.Size);
-        s.SourceDepartments = [.. _instances.Values.Select(i => i.SourceDepartment)];
+        s.SourceDepartments = [.. _instances.Values.Select(i => i.SourceDepartment).Order(StringComparer.Ordinal)];
         s.FirstReceivedAt = _instances.Values.Min(i => i.ReceivedAt);
         s.LastReceivedAt = _instances.Values.Max(i => i.ReceivedAt);
     }

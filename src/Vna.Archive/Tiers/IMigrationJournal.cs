@@ -5,8 +5,11 @@ namespace Vna.Archive.Tiers;
 /// <summary>The record of study moves (table tier_migration): started, finished or failed, for the admin API and for resuming after a crash.</summary>
 public interface IMigrationJournal
 {
-    /// <summary>Records that a move of the study started (or restarted: a running record of the same study is reused); returns its id.</summary>
-    Task<long> StartAsync(string studyInstanceUid, StorageTier? from, StorageTier to, string reason, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records that a move of the study started (or restarted: a running record of the same study is reused; a queued
+    /// record of the same target becomes the running one); returns its id.
+    /// </summary>
+    Task<long> StartAsync(string studyInstanceUid, StorageTier? from, StorageTier to, string? transferSyntaxUid, string reason, CancellationToken cancellationToken);
 
     Task FinishAsync(long id, int instances, long bytes, CancellationToken cancellationToken);
 

@@ -15,17 +15,34 @@ internal sealed class ScuSettings
 
     public Option<string> CalledAe { get; } = new("--aec") { Description = "The archive's (called) AE title.", DefaultValueFactory = _ => "VNA" };
 
+    public Option<bool> Tls { get; } = new("--tls") { Description = "Connect with DICOM TLS (the archive's TLS port, typically 2762)." };
+
+    public Option<bool> TlsNoVerify { get; } = new("--tls-no-verify") { Description = "Accept any server certificate (self-signed test setups only)." };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Host);
         command.Options.Add(Port);
         command.Options.Add(CallingAe);
         command.Options.Add(CalledAe);
+        command.Options.Add(Tls);
+        command.Options.Add(TlsNoVerify);
     }
+
+    /// <summary>"AE@host:port" for messages.</summary>
+    public string Describe(ParseResult parse) =>
+        string.Create(CultureInfo.InvariantCulture, $"{parse.GetValue(CalledAe)}@{parse.GetValue(Host)}:{parse.GetValue(Port)}");
 
     public Task<DicomAssociation> ConnectAsync(ParseResult parse, IReadOnlyList<PresentationContext> contexts, IReadOnlyList<RoleSelection> roles, DimseServiceRegistry? services, CancellationToken cancellationToken) =>
         DicomClient.ConnectAsync(
-            new DicomClientOptions { Host = parse.GetValue(Host)!, Port = parse.GetValue(Port), Services = services },
+            new DicomClientOptions
+            {
+                Host = parse.GetValue(Host)!,
+                Port = parse.GetValue(Port),
+                Services = services,
+                UseTls = parse.GetValue(Tls),
+                ServerCertificateValidation = parse.GetValue(TlsNoVerify) ? (_, _, _, _) => true : null,
+            },
             new AssociateRequest
             {
                 CalledAeTitle = parse.GetValue(CalledAe)!,

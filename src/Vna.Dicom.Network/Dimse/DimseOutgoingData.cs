@@ -7,8 +7,12 @@ namespace Vna.Dicom.Network;
 /// </summary>
 public abstract class DimseOutgoingData
 {
-    /// <summary>The bytes of <paramref name="stream"/> from its current position to its end (not disposed).</summary>
-    public static DimseOutgoingData FromStream(Stream stream) => new StreamData(stream);
+    /// <summary>
+    /// The bytes of <paramref name="stream"/> from its current position to its end (not disposed). With
+    /// <paramref name="padToEvenLength"/>, an odd number of bytes is followed by one 00H byte: a deflated data set whose
+    /// bitstream has an odd length is sent padded as PS3.5 A.5 requires (peers such as DCMTK refuse odd fragments).
+    /// </summary>
+    public static DimseOutgoingData FromStream(Stream stream, bool padToEvenLength = false) => new StreamData(stream, padToEvenLength);
 
     public static DimseOutgoingData FromBytes(ReadOnlyMemory<byte> bytes) => new BytesData(bytes);
 
@@ -18,10 +22,38 @@ public abstract class DimseOutgoingData
     /// <summary>Writes the data set into <paramref name="destination"/> in <paramref name="transferSyntax"/>.</summary>
     public abstract Task WriteToAsync(Stream destination, DicomTransferSyntax transferSyntax, CancellationToken cancellationToken);
 
-    private sealed class StreamData(Stream stream) : DimseOutgoingData
+    private sealed class StreamData(Stream stream, bool padToEvenLength) : DimseOutgoingData
     {
-        public override Task WriteToAsync(Stream destination, DicomTransferSyntax transferSyntax, CancellationToken cancellationToken) =>
-            stream.CopyToAsync(destination, 256 * 1024, cancellationToken);
+        public override async Task WriteToAsync(Stream destination, DicomTransferSyntax transferSyntax, CancellationToken cancellationToken)
+        {
+            if (!padToEvenLength)
+            {
+                await stream.CopyToAsync(destination, 256 * 1024, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(256 * 1024);
+            try
+            {
+                long total = 0;
+                int read;
+                while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    total += read;
+                }
+
+                if (total % 2 == 1)
+                {
+                    buffer[0] = 0;
+                    await destination.WriteAsync(buffer.AsMemory(0, 1), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
     }
 
     private sealed class BytesData(ReadOnlyMemory<byte> bytes) : DimseOutgoingData

@@ -1,7 +1,7 @@
 namespace Vna.Dicom;
 
-/// <summary>A read-only stream that yields some bytes already read, then the rest of an inner stream.</summary>
-internal sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
+/// <summary>A read-only stream that yields some bytes already read, then the rest of an inner stream (not disposed with it).</summary>
+public sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
 {
     private int _prefixPos;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vna.Core;
+using Vna.Dicom.Network;
 
 namespace Vna.Dimse.QueryRetrieve;
 

@@ -1,11 +1,26 @@
 using Npgsql;
 using NpgsqlTypes;
+using Vna.Core;
 
 namespace Vna.Web.Metadata;
 
 /// <summary>The metadata rows in PostgreSQL (migration 0050_web_metadata, applied with the archive's schema).</summary>
-public sealed class PostgresInstanceMetadataStore(NpgsqlDataSource dataSource) : IInstanceMetadataStore
+/// <remarks>
+/// Rows written by concurrent registrations (many one-instance studies at once) share one insert: a
+/// <see cref="GroupCommitQueue{T}"/> gathers them while the previous insert is in flight.
+/// </remarks>
+public sealed class PostgresInstanceMetadataStore : IInstanceMetadataStore
 {
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly GroupCommitQueue<InstanceMetadata> _upserts;
+
+    public PostgresInstanceMetadataStore(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _dataSource = dataSource;
+        _upserts = new GroupCommitQueue<InstanceMetadata>(WriteAsync, r => r.SopInstanceUid);
+    }
+
     private const string Columns = "study_instance_uid, series_instance_uid, sop_instance_uid, sha256, metadata, rows, columns, bits_allocated, number_of_frames";
 
     private const string UpsertSql = $"""
@@ -17,17 +32,17 @@ public sealed class PostgresInstanceMetadataStore(NpgsqlDataSource dataSource) :
             bits_allocated = excluded.bits_allocated, number_of_frames = excluded.number_of_frames, updated_at = now()
         """;
 
-    public async Task UpsertAsync(IReadOnlyList<InstanceMetadata> rows, CancellationToken cancellationToken)
+    public Task UpsertAsync(IReadOnlyList<InstanceMetadata> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
-        {
-            return;
-        }
+        return _upserts.WriteAsync(rows, cancellationToken);
+    }
 
+    private async Task WriteAsync(IReadOnlyList<InstanceMetadata> rows, CancellationToken cancellationToken)
+    {
         // One row per SOP Instance UID (the last wins), so ON CONFLICT never sees the same key twice in one statement.
         var unique = rows.GroupBy(r => r.SopInstanceUid, StringComparer.Ordinal).Select(g => g.Last()).ToArray();
-        await using var command = dataSource.CreateCommand(UpsertSql);
+        await using var command = _dataSource.CreateCommand(UpsertSql);
         command.Parameters.Add(Text(unique.Select(r => r.StudyInstanceUid)));
         command.Parameters.Add(Text(unique.Select(r => r.SeriesInstanceUid)));
         command.Parameters.Add(Text(unique.Select(r => r.SopInstanceUid)));
@@ -45,7 +60,7 @@ public sealed class PostgresInstanceMetadataStore(NpgsqlDataSource dataSource) :
         var sql = seriesInstanceUid is null
             ? $"SELECT {Columns} FROM web_instance_metadata WHERE study_instance_uid = $1"
             : $"SELECT {Columns} FROM web_instance_metadata WHERE study_instance_uid = $1 AND series_instance_uid = $2";
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = _dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = studyInstanceUid, NpgsqlDbType = NpgsqlDbType.Text });
         if (seriesInstanceUid is not null)
         {
@@ -63,7 +78,7 @@ public sealed class PostgresInstanceMetadataStore(NpgsqlDataSource dataSource) :
             return [];
         }
 
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM web_instance_metadata WHERE sop_instance_uid = ANY($1)");
+        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM web_instance_metadata WHERE sop_instance_uid = ANY($1)");
         command.Parameters.Add(Text(sopInstanceUids));
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Vna.Dicom.Network;
 using Vna.Testing;
 
 namespace Vna.Dimse.QueryRetrieve.Tests.Interop;

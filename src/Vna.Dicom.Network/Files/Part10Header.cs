@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 
-namespace Vna.Dimse.QueryRetrieve;
+namespace Vna.Dicom.Network;
 
 /// <summary>
 /// Finds where the data set starts in a Part 10 object: after the 128-byte preamble, "DICM" and the File Meta
 /// Information group (explicit VR little endian, PS3.10 7.1), so a stored object can go out as a C-STORE data set byte for
 /// byte. Reads only the header; the stream is left at the data set's first byte.
 /// </summary>
-internal static class Part10Header
+public static class Part10Header
 {
     private const int PreambleAndPrefix = 132;
 
@@ -48,7 +48,7 @@ internal static class Part10Header
                     return (stream, position);
                 }
 
-                return (new ReplayStream(header, stream), position);
+                return (new PrefixedStream(header, stream), position);
             }
 
             var vr = (char)header[4] + string.Empty + (char)header[5];
