@@ -148,7 +148,10 @@ public sealed class LoopbackTests
         var n = await socket.ReceiveAsync(answer, Ct);
         Assert.Equal(10, n);
         Assert.Equal((byte)PduType.Abort, answer[0]);
-        Assert.Equal((byte)AbortReason.UnrecognizedPdu, answer[9]);
+
+        // Before an A-ASSOCIATE-RQ (Sta2) this is AA-1: source service-user, reason 00H (PS3.8 Table 9-10, 9.3.8).
+        Assert.Equal((byte)AbortSource.ServiceUser, answer[8]);
+        Assert.Equal((byte)AbortReason.NotSpecified, answer[9]);
         Assert.Equal(0, await socket.ReceiveAsync(answer, Ct));
 
         var association = await DicomClient.ConnectAsync(server.Client(), TestServer.Request(), Ct);

@@ -61,9 +61,11 @@ public sealed partial class DicomAssociation
         }
         catch (DicomNetworkException ex)
         {
+            // Sta2: an invalid PDU (Evt19) or one other than A-ASSOCIATE-RQ (Evt3, 4, 10, 12, 13) is AA-1 in PS3.8 Table 9-10:
+            // A-ABORT with source "service-user" (the reason is then not significant and sent as 00H, PS3.8 9.3.8).
             association.LogProtocolError(ex.Message);
             association._machine.Fire(AssociationEvent.Evt19);
-            await association.AbortCoreAsync(new Abort(AbortSource.ServiceProvider, ex.AbortReason), sendLockHeld: false, ex.Message).ConfigureAwait(false);
+            await association.AbortCoreAsync(new Abort(AbortSource.ServiceUser, AbortReason.NotSpecified), sendLockHeld: false, ex.Message).ConfigureAwait(false);
             return null;
         }
         catch (Exception ex) when (ex is IOException or TimeoutException or OperationCanceledException or ObjectDisposedException)
@@ -81,7 +83,9 @@ public sealed partial class DicomAssociation
         AssociationDecision decision;
         try
         {
-            decision = string.Equals(request.ApplicationContext, AssociateRequest.DicomApplicationContext, StringComparison.Ordinal)
+            decision = (request.ProtocolVersion & 1) == 0
+                ? AssociationDecision.Rejected(new AssociateReject(AssociateRejectResult.Permanent, AssociateRejectSource.ServiceProviderAcse, AssociateReject.ProtocolVersionNotSupported))
+                : string.Equals(request.ApplicationContext, AssociateRequest.DicomApplicationContext, StringComparison.Ordinal)
                 ? await decide(request, cancellationToken).ConfigureAwait(false)
                 : AssociationDecision.Rejected(new AssociateReject(AssociateRejectResult.Permanent, AssociateRejectSource.ServiceUser, AssociateReject.ApplicationContextNotSupported));
         }

@@ -6,6 +6,9 @@ public sealed record AssociateRequest
     /// <summary>The DICOM application context (PS3.7 A.2.1).</summary>
     public const string DicomApplicationContext = "1.2.840.10008.3.1.1.1";
 
+    /// <summary>The protocol version field as received (bit 0: version 1, the only one; PS3.8 9.3.2).</summary>
+    public ushort ProtocolVersion { get; init; } = 1;
+
     public required string CalledAeTitle { get; init; }
 
     public required string CallingAeTitle { get; init; }

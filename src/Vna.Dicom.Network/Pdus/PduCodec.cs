@@ -126,7 +126,7 @@ public static class PduCodec
     public static AssociateRequest DecodeAssociateRequest(ReadOnlySpan<byte> body)
     {
         var r = new PduSpanReader(body);
-        var (called, calling) = ReadFixedFields(ref r);
+        var (called, calling, version) = ReadFixedFields(ref r, isRequest: true);
         string? applicationContext = null;
         var contexts = new List<PresentationContext>();
         UserItems user = default;
@@ -151,6 +151,7 @@ public static class PduCodec
 
         return new AssociateRequest
         {
+            ProtocolVersion = version,
             CalledAeTitle = called,
             CallingAeTitle = calling,
             ApplicationContext = applicationContext ?? throw Invalid("an A-ASSOCIATE-RQ without an application context", AbortReason.InvalidPduParameterValue),
@@ -167,7 +168,7 @@ public static class PduCodec
     public static AssociateAccept DecodeAssociateAccept(ReadOnlySpan<byte> body)
     {
         var r = new PduSpanReader(body);
-        var (called, calling) = ReadFixedFields(ref r);
+        var (called, calling, _) = ReadFixedFields(ref r, isRequest: false);
         string? applicationContext = null;
         var contexts = new List<PresentationContextAnswer>();
         UserItems user = default;
@@ -263,7 +264,12 @@ public static class PduCodec
         }
     }
 
-    private static (string Called, string Calling) ReadFixedFields(ref PduSpanReader r)
+    /// <summary>
+    /// The fixed fields of an A-ASSOCIATE-RQ/AC. The protocol version is tested for bit 0 only (PS3.8 9.3.2); an AC without it
+    /// is invalid, while a request without it is decoded (its <see cref="AssociateRequest.ProtocolVersion"/> tells) and answered
+    /// with an A-ASSOCIATE-RJ "protocol version not supported".
+    /// </summary>
+    private static (string Called, string Calling, ushort Version) ReadFixedFields(ref PduSpanReader r, bool isRequest)
     {
         if (r.Remaining < FixedAssociateFieldsLength)
         {
@@ -271,7 +277,7 @@ public static class PduCodec
         }
 
         var version = r.UInt16();
-        if ((version & ProtocolVersion) == 0)
+        if ((version & ProtocolVersion) == 0 && !isRequest)
         {
             throw Invalid($"protocol version 0x{version:X4} is not supported", AbortReason.InvalidPduParameterValue);
         }
@@ -280,7 +286,7 @@ public static class PduCodec
         var called = NormalizeAeTitle(Ascii(r.Take(16)));
         var calling = NormalizeAeTitle(Ascii(r.Take(16)));
         r.Skip(32);
-        return (called, calling);
+        return (called, calling, version);
     }
 
     private static PresentationContext ReadProposedContext(ReadOnlySpan<byte> item)
