@@ -6,13 +6,16 @@ using Vna.Archive.Grains;
 using Vna.Archive.Lifecycle;
 using Vna.Index.Postgres;
 using Vna.Policies;
+using Vna.Web.Access;
 
 namespace Vna.Lifecycle;
 
 /// <summary>
 /// The compliance officer's admin API: policies (validate, preview, activate with confirmation, list, history,
 /// deactivate), legal holds (place, release, list), the audit trail (list, verify) and the engine's report (a study's
-/// lifecycle, evaluate now, retry a parked study, the parked list, a sweep). Who acts is the <c>X-Vna-User</c> header.
+/// lifecycle, evaluate now, retry a parked study, the parked list, a sweep). Every call needs the role
+/// <c>compliance-officer</c> or <c>admin</c> (a bearer token checked as DICOMweb checks it; in the loopback-only
+/// development mode, none). Who acts is the token's subject; in development mode, the <c>X-Vna-User</c> header.
 /// </summary>
 internal static class LifecycleEndpoints
 {
@@ -22,7 +25,7 @@ internal static class LifecycleEndpoints
 
     public static IEndpointRouteBuilder MapVnaLifecycleEndpoints(this IEndpointRouteBuilder app)
     {
-        var policies = app.MapGroup("/api/policies");
+        var policies = app.MapGroup("/api/policies").RequireVnaRole(DicomWebRole.ComplianceOfficer);
         policies.MapGet("", ListPolicies);
         policies.MapGet("/history", HistoryAsync);
         policies.MapGet("/{name}", GetPolicy);
@@ -31,16 +34,16 @@ internal static class LifecycleEndpoints
         policies.MapPost("/preview", PreviewAsync);
         policies.MapPost("/activate", ActivateAsync);
 
-        var holds = app.MapGroup("/api/holds");
+        var holds = app.MapGroup("/api/holds").RequireVnaRole(DicomWebRole.ComplianceOfficer);
         holds.MapGet("", ListHoldsAsync);
         holds.MapPost("", PlaceHoldAsync);
         holds.MapPost("/{holdId}/release", ReleaseHoldAsync);
 
-        var audit = app.MapGroup("/api/audit");
+        var audit = app.MapGroup("/api/audit").RequireVnaRole(DicomWebRole.ComplianceOfficer);
         audit.MapGet("", ListAuditAsync);
         audit.MapGet("/verify", VerifyAuditAsync);
 
-        var lifecycle = app.MapGroup("/api/lifecycle");
+        var lifecycle = app.MapGroup("/api/lifecycle").RequireVnaRole(DicomWebRole.ComplianceOfficer);
         lifecycle.MapGet("", Overview);
         lifecycle.MapGet("/parked", ParkedAsync);
         lifecycle.MapPost("/sweep", Sweep);
@@ -222,7 +225,9 @@ internal static class LifecycleEndpoints
     };
 
     private static string Actor(HttpRequest request) =>
-        request.Headers[UserHeader].FirstOrDefault() is { Length: > 0 } user
+        AdminAccess.AuthenticatedName(request.HttpContext) is { Length: > 0 } authenticated
+            ? "user:" + authenticated
+            : request.Headers[UserHeader].FirstOrDefault() is { Length: > 0 } user
             ? "user:" + user.Trim()
             : "http:" + (request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 

@@ -4,19 +4,21 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vna.Archive.Grains;
 using Vna.Core;
+using Vna.Web.Access;
 
 namespace Vna.Tiers;
 
 /// <summary>
 /// The tiers' admin API under <c>/api/tiers</c>: placement of a study, move (now, or queued in a batch), the move
 /// journal, recall (200 once online, else 202 with Retry-After), reading one instance through the content source (the
-/// same answers), verification of a study and the rebuild of the index from the buckets.
+/// same answers), verification of a study and the rebuild of the index from the buckets. Every call needs the role
+/// <c>admin</c> (in the loopback-only development mode, none).
 /// </summary>
 internal static class TiersEndpoints
 {
     public static IEndpointRouteBuilder MapVnaTiersEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/tiers");
+        var api = app.MapGroup("/api/tiers").RequireVnaRole(DicomWebRole.Admin);
         api.MapGet("/studies/{studyInstanceUid}", GetPlacementAsync);
         api.MapPost("/studies/{studyInstanceUid}/move", MoveAsync);
         api.MapPost("/studies/{studyInstanceUid}/recall", RecallAsync);

@@ -9,7 +9,11 @@ internal static class VnaCli
     private static readonly string Dll =
         typeof(VnaCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "VnaCliDll").Value!;
 
-    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(Uri server, string workDirectory, CancellationToken cancellationToken, params string[] arguments)
+    public static Task<(int ExitCode, string Output, string Errors)> RunAsync(Uri server, string workDirectory, CancellationToken cancellationToken, params string[] arguments) =>
+        RunWithAsync(server, workDirectory, new Dictionary<string, string>(), cancellationToken, arguments);
+
+    /// <summary>As <see cref="RunAsync"/>, with further environment variables (e.g. VNA_TOKEN, or VNA_USER replaced).</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunWithAsync(Uri server, string workDirectory, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +30,12 @@ internal static class VnaCli
 
         start.Environment["VNA_URL"] = server.ToString();
         start.Environment["VNA_USER"] = "officer";
+        start.Environment.Remove("VNA_TOKEN");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);

@@ -6,7 +6,8 @@ namespace Vna.Cli.Admin;
 
 /// <summary>
 /// Calls of the archive's compliance API (<c>/api/policies</c>, <c>/api/holds</c>, <c>/api/audit</c>) for the
-/// <c>vna policy</c>, <c>vna hold</c> and <c>vna audit</c> commands. Who acts is sent as <c>X-Vna-User</c>.
+/// <c>vna policy</c>, <c>vna hold</c> and <c>vna audit</c> commands, with the bearer token of <c>$VNA_TOKEN</c>
+/// (<see cref="AdminToken"/>). Who acts is the token's subject; a server in development mode takes <c>X-Vna-User</c>.
 /// </summary>
 internal sealed class AdminHttp(Uri server, string? user) : IDisposable
 {
@@ -15,6 +16,7 @@ internal sealed class AdminHttp(Uri server, string? user) : IDisposable
     public async Task<AdminAnswer> SendAsync(HttpMethod method, string path, HttpContent? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(server, path)) { Content = body };
+        AdminToken.Apply(request);
         if (!string.IsNullOrWhiteSpace(user))
         {
             request.Headers.Add("X-Vna-User", user);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Vna.Cli.Admin;
 using Vna.Cli.Import;
 
 namespace Vna.Cli.Commands;
@@ -111,6 +112,7 @@ internal static class TiersCommands
         try
         {
             using var request = new HttpRequestMessage(method, url);
+            AdminToken.Apply(request);
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Accepted))

@@ -28,32 +28,10 @@ internal sealed class AccessFilter(DicomWebPermission permission) : IEndpointFil
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var options = http.RequestServices.GetRequiredService<IOptionsMonitor<DicomWebOptions>>().CurrentValue.Authentication;
-        DicomWebCaller caller;
-        if (options.Mode == DicomWebAuthenticationMode.Development)
+        var (caller, refusal) = await AuthenticateAsync(http).ConfigureAwait(false);
+        if (caller is null)
         {
-            var remote = http.Connection.RemoteIpAddress;
-            if (remote is null || !System.Net.IPAddress.IsLoopback(remote))
-            {
-                return Problems.Forbidden("The development mode serves loopback callers only.");
-            }
-
-            caller = s_development;
-        }
-        else
-        {
-            var result = await http.AuthenticateAsync(Scheme).ConfigureAwait(false);
-            if (!result.Succeeded || result.Principal is null)
-            {
-                http.Response.Headers.WWWAuthenticate = result.Failure is null
-                    ? "Bearer"
-                    : "Bearer error=\"invalid_token\"";
-                return Problems.Unauthorized(result.Failure is null
-                    ? "A bearer token is required (Authorization: Bearer <JWT>)."
-                    : "The bearer token is not valid: " + result.Failure.GetType().Name + ".");
-            }
-
-            caller = FromPrincipal(result.Principal, options);
+            return refusal;
         }
 
         var allowed = permission == DicomWebPermission.Write ? caller.CanWrite : caller.CanRead;
@@ -67,6 +45,44 @@ internal sealed class AccessFilter(DicomWebPermission permission) : IEndpointFil
         http.Items[CallerKey] = caller;
         return await next(context).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Who calls: the loopback caller in development mode, else the bearer token's subject, roles and departments; or the
+    /// refusal (401 with a Bearer challenge, 403) when there is none. Shared with the admin API's <see cref="AdminRoleFilter"/>.
+    /// </summary>
+    internal static async ValueTask<(DicomWebCaller? Caller, IResult? Refusal)> AuthenticateAsync(HttpContext http)
+    {
+        var options = http.RequestServices.GetService<IOptionsMonitor<DicomWebOptions>>()?.CurrentValue.Authentication;
+        if (options is null)
+        {
+            // Without the web feature there is no authentication to apply: refuse rather than serve unchecked.
+            return (null, Problems.Forbidden("Access control is not configured on this server (the DICOMweb feature, AddVnaWeb, is not registered)."));
+        }
+
+        if (options.Mode == DicomWebAuthenticationMode.Development)
+        {
+            var remote = http.Connection.RemoteIpAddress;
+            return remote is null || !System.Net.IPAddress.IsLoopback(remote)
+                ? (null, Problems.Forbidden("The development mode serves loopback callers only."))
+                : (s_development, null);
+        }
+
+        var result = await http.AuthenticateAsync(Scheme).ConfigureAwait(false);
+        if (!result.Succeeded || result.Principal is null)
+        {
+            http.Response.Headers.WWWAuthenticate = result.Failure is null
+                ? "Bearer"
+                : "Bearer error=\"invalid_token\"";
+            return (null, Problems.Unauthorized(result.Failure is null
+                ? "A bearer token is required (Authorization: Bearer <JWT>)."
+                : "The bearer token is not valid: " + result.Failure.GetType().Name + "."));
+        }
+
+        return (FromPrincipal(result.Principal, options), null);
+    }
+
+    /// <summary>True for the caller of the development mode (nobody authenticated).</summary>
+    internal static bool IsDevelopment(DicomWebCaller caller) => ReferenceEquals(caller, s_development);
 
     internal static DicomWebCaller FromPrincipal(ClaimsPrincipal principal, DicomWebAuthenticationOptions options)
     {
