@@ -33,6 +33,7 @@ internal static class Program
         {
             DumpCommand.Create(console),
             ImportCommand.Create(console),
+            TranscodeCommand.Create(console),
             TiersCommands.Restore(console),
             TiersCommands.Recall(console),
             TiersCommands.Verify(console),

@@ -6,7 +6,9 @@ namespace Vna.Codecs.Codecs;
 
 /// <summary>
 /// HTJ2K (ISO/IEC 15444-15): lossless (.201), lossless RPCL with TLM (.202) and lossy (.203). Encoded by OpenJPH through the
-/// shim; decoded by OpenJPH, with OpenJPEG as fallback when OpenJPH refuses a codestream (or is absent).
+/// shim. Decoded by OpenJPEG (robust against corrupt codestreams) unless OpenJPH is preferred, then by OpenJPH with OpenJPEG as
+/// fallback when OpenJPH refuses a codestream (or is absent). OpenJPH 0.9.0 is not safe on untrusted codestreams: see
+/// <see cref="CodecsOptions.PreferOpenJphDecoder"/>.
 /// </summary>
 internal sealed unsafe class Htj2kCodec : IFrameCodec
 {
@@ -16,7 +18,7 @@ internal sealed unsafe class Htj2kCodec : IFrameCodec
 
     private readonly bool _preferOpenJph;
 
-    public Htj2kCodec(string transferSyntaxUid, bool preferOpenJph = true)
+    public Htj2kCodec(string transferSyntaxUid, bool preferOpenJph = false)
     {
         if (transferSyntaxUid is not (Lossless or LosslessRpcl or Lossy))
         {
@@ -83,6 +85,11 @@ internal sealed unsafe class Htj2kCodec : IFrameCodec
     public string Decode(ReadOnlySpan<byte> encoded, in FrameInfo info, string photometric, Span<byte> destination)
     {
         var result = photometric is Photometric.YbrRct or Photometric.YbrIct ? Photometric.Rgb : photometric;
+        if (!OpenJpegCodec.IsJp2(encoded))
+        {
+            Jpeg2000Structure.Check(encoded);
+        }
+
         if (!_preferOpenJph || OpenJphShim.Unavailable is not null)
         {
             var signedByOpenJpeg = DecodeWithOpenJpeg(encoded, info, destination);

@@ -97,6 +97,7 @@ internal sealed unsafe class JpegLsCodec : IFrameCodec
     public string Decode(ReadOnlySpan<byte> encoded, in FrameInfo info, string photometric, Span<byte> destination)
     {
         Require();
+        CheckFraming(encoded);
         var decoder = CharLsNative.charls_jpegls_decoder_create();
         if (decoder == 0)
         {
@@ -171,6 +172,29 @@ internal sealed unsafe class JpegLsCodec : IFrameCodec
         finally
         {
             CharLsNative.charls_jpegls_decoder_destroy(decoder);
+        }
+    }
+
+    /// <summary>
+    /// SOI first and EOI last (after the even-length padding, 00 or an FF fill byte as some encoders write). CharLS 2.4 spends seconds on a truncated stream before it
+    /// refuses it; a stream that does not end in EOI is refused here at once.
+    /// </summary>
+    private static void CheckFraming(ReadOnlySpan<byte> encoded)
+    {
+        var end = encoded.Length;
+        while (end > 2 && encoded[end - 1] is 0x00 or 0xFF)
+        {
+            end--;
+        }
+
+        if (end < 4 || encoded[0] != 0xFF || encoded[1] != 0xD8)
+        {
+            throw new TranscodeException("Not a JPEG-LS stream (no SOI marker FFD8).");
+        }
+
+        if (encoded[end - 2] != 0xFF || encoded[end - 1] != 0xD9)
+        {
+            throw new TranscodeException("The JPEG-LS stream does not end with EOI (FFD9): truncated or corrupt.");
         }
     }
 

@@ -213,7 +213,13 @@ public sealed class DicomInstanceTranscoder : IInstanceTranscoder
                 }
             }
 
-            return (output, new TranscodedFile(new DicomFile(file.FileMetaInformation, dataset, target), sop, lossy));
+            var meta = file.FileMetaInformation.Clone();
+            if (sop.Length > 0)
+            {
+                meta.AddOrUpdate(DicomTag.MediaStorageSOPInstanceUID, sop);
+            }
+
+            return (output, new TranscodedFile(new DicomFile(meta, dataset, target), sop, lossy));
         }
         catch
         {

@@ -28,8 +28,10 @@ public sealed record IndexQuery
     public bool IncludeHidden { get; init; }
 
     /// <summary>
-    /// Only studies holding instances from at least one of these departments (configuration names, as stored), for
-    /// callers scoped to their departments (DICOMweb tokens); null matches every department.
+    /// Only what these departments sent (configuration names, as stored), for callers scoped to their departments
+    /// (DICOMweb tokens): at patient and study level the patients and studies holding at least one of their instances, at
+    /// series level the series holding one, at instance level their instances only — what retrieval would serve the
+    /// caller. Null matches every department.
     /// </summary>
     public IReadOnlyList<string>? SourceDepartments { get; init; }
 }

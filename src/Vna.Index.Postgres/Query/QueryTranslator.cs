@@ -99,14 +99,23 @@ internal static class QueryTranslator
             if (query.SourceDepartments is { } departments)
             {
                 var allowed = _parameters.TextArray(departments);
-                if (_level == QueryLevel.Patient)
+                // Study and patient: any instance from the departments; series and instance: per instance, as retrieval
+                // serves them, so a scoped caller never finds a series or instance it may not retrieve.
+                switch (_level)
                 {
-                    _conditions.Add($"EXISTS (SELECT 1 FROM study x WHERE x.patient_pk = p.patient_pk AND x.source_departments && {allowed}::text[])");
-                }
-                else
-                {
-                    _conditions.Add($"st.source_departments && {allowed}::text[]");
-                    _matchTables.Add(QueryLevel.Study);
+                    case QueryLevel.Patient:
+                        _conditions.Add($"EXISTS (SELECT 1 FROM study x WHERE x.patient_pk = p.patient_pk AND x.source_departments && {allowed}::text[])");
+                        break;
+                    case QueryLevel.Study:
+                        _conditions.Add($"st.source_departments && {allowed}::text[]");
+                        _matchTables.Add(QueryLevel.Study);
+                        break;
+                    case QueryLevel.Series:
+                        _conditions.Add($"EXISTS (SELECT 1 FROM instance x WHERE x.series_pk = se.series_pk AND x.source_department = ANY({allowed}::text[]))");
+                        break;
+                    default:
+                        _conditions.Add($"i.source_department = ANY({allowed}::text[])");
+                        break;
                 }
             }
 
