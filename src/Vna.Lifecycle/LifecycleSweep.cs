@@ -16,6 +16,10 @@ public sealed partial class LifecycleSweep(
     ILogger<LifecycleSweep> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _requests = new(0, 1);
+    private readonly Lock _progress = new();
+    private long _requested;
+    private long _completed;
+    private TaskCompletionSource _sweepEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _evaluated;
     private long _failed;
     private int _running;
@@ -30,6 +34,11 @@ public sealed partial class LifecycleSweep(
     /// <summary>Asks for a sweep (coalesced with one already asked for).</summary>
     public void Request()
     {
+        lock (_progress)
+        {
+            _requested++;
+        }
+
         try
         {
             _requests.Release();
@@ -82,11 +91,46 @@ public sealed partial class LifecycleSweep(
         }
     }
 
+    /// <summary>
+    /// Completes once every sweep requested before the call has run (a sweep that starts after a request covers it):
+    /// whoever moves time by hand, as the time-travel tests do, waits for the sweep an activation asked for first.
+    /// </summary>
+    public async Task WhenSweptAsync(CancellationToken cancellationToken)
+    {
+        long wanted;
+        lock (_progress)
+        {
+            wanted = _requested;
+        }
+
+        while (true)
+        {
+            Task ended;
+            lock (_progress)
+            {
+                if (_completed >= wanted)
+                {
+                    return;
+                }
+
+                ended = _sweepEnded.Task;
+            }
+
+            await ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             await _requests.WaitAsync(stoppingToken).ConfigureAwait(false);
+            long covers;
+            lock (_progress)
+            {
+                covers = _requested; // every request made so far is served by the sweep that starts now
+            }
+
             try
             {
                 await SweepAsync(stoppingToken).ConfigureAwait(false);
@@ -94,6 +138,18 @@ public sealed partial class LifecycleSweep(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogSweepFailed(logger, ex.GetType().Name, ex.Message);
+            }
+            finally
+            {
+                TaskCompletionSource ended;
+                lock (_progress)
+                {
+                    _completed = Math.Max(_completed, covers);
+                    ended = _sweepEnded;
+                    _sweepEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+
+                ended.TrySetResult();
             }
         }
     }

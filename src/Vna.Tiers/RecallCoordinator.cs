@@ -35,6 +35,22 @@ public sealed class RecallCoordinator(IGrainFactory grains, TimeProvider clock)
         }
     }
 
+    /// <summary>Completes when no recall of the study is running in this process (at once when none is).</summary>
+    public async Task WhenSettledAsync(string studyInstanceUid)
+    {
+        while (_running.TryGetValue(studyInstanceUid, out var recall))
+        {
+            try
+            {
+                await recall.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Its caller hears the error; settled is all this waits for.
+            }
+        }
+    }
+
     /// <summary>Asks again for every recall the backend is restoring (the poller calls this).</summary>
     public async Task PollAsync(CancellationToken cancellationToken)
     {

@@ -33,7 +33,7 @@ internal static class TiersEndpoints
     private static async Task<IResult> GetPlacementAsync(string studyInstanceUid, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IStudyTierGrain>(studyInstanceUid).GetPlacementAsync());
 
-    private static async Task<IResult> MoveAsync(string studyInstanceUid, string tier, string? transferSyntax, string? reason, IGrainFactory grains, IIndexStore index, CancellationToken cancellationToken)
+    private static async Task<IResult> MoveAsync(string studyInstanceUid, string tier, string? transferSyntax, string? reason, IGrainFactory grains, IIndexStore index, HttpContext context, CancellationToken cancellationToken)
     {
         if (!Enum.TryParse<StorageTier>(tier, ignoreCase: true, out var target) || !Enum.IsDefined(target))
         {
@@ -47,7 +47,7 @@ internal static class TiersEndpoints
 
         try
         {
-            var result = await grains.GetGrain<IStudyTierGrain>(studyInstanceUid).MoveToTierAsync(target, transferSyntax, reason ?? "operator request");
+            var result = await grains.GetGrain<IStudyTierGrain>(studyInstanceUid).MoveToTierAsync(target, transferSyntax, AskedBy(reason ?? "operator request", context));
             return TypedResults.Ok(result);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -95,7 +95,7 @@ internal static class TiersEndpoints
         }
     }
 
-    private static async Task<IResult> QueueAsync(MigrationBatch batch, MigrationService service, CancellationToken cancellationToken)
+    private static async Task<IResult> QueueAsync(MigrationBatch batch, MigrationService service, HttpContext context, CancellationToken cancellationToken)
     {
         if (batch.Studies is null || batch.Studies.Count == 0)
         {
@@ -110,7 +110,7 @@ internal static class TiersEndpoints
         try
         {
             // Journalled before the 202: a crash after it loses none of the batch (the next start queues it again).
-            var queued = await service.QueueAsync(batch.Studies, target, batch.TransferSyntax, batch.Reason ?? "operator batch", cancellationToken);
+            var queued = await service.QueueAsync(batch.Studies, target, batch.TransferSyntax, AskedBy(batch.Reason ?? "operator batch", context), cancellationToken);
             return TypedResults.Accepted("/api/tiers/migrations", new { queued, target = target.ToString() });
         }
         catch (Npgsql.NpgsqlException ex)
@@ -166,6 +166,17 @@ internal static class TiersEndpoints
         {
             return Failure("The rebuild stopped", ex);
         }
+    }
+
+    /// <summary>The reason as audited: who asked (the token's subject; in development mode X-Vna-User or the address) appended.</summary>
+    private static string AskedBy(string reason, HttpContext context)
+    {
+        var who = AdminAccess.AuthenticatedName(context) is { Length: > 0 } name
+            ? "user:" + name
+            : context.Request.Headers["X-Vna-User"].FirstOrDefault() is { Length: > 0 } user
+                ? "user:" + user.Trim()
+                : "http:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        return $"{reason} (asked by {who})";
     }
 
     private static TimeSpan Wait(double? seconds, TiersOptions options) =>

@@ -191,9 +191,14 @@ internal sealed class LifecycleHarness : IAsyncDisposable
 
     public IStudyLifecycleGrain Lifecycle(string studyInstanceUid) => Grains.GetGrain<IStudyLifecycleGrain>(studyInstanceUid);
 
-    /// <summary>Moves the fake clock to <paramref name="at"/> and evaluates the study (what its reminder does).</summary>
+    /// <summary>
+    /// Moves the fake clock to <paramref name="at"/> and evaluates the study (what its reminder does). The sweep an
+    /// activation asked for runs first: it evaluates every study at the clock's time, and must not do so after the move
+    /// of the clock, in the place of the evaluation the test is about.
+    /// </summary>
     public async Task<LifecycleStatus> EvaluateAtAsync(string studyInstanceUid, DateTimeOffset at)
     {
+        await Services.GetRequiredService<LifecycleSweep>().WhenSweptAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
         if (at > Clock.GetUtcNow())
         {
             Clock.SetUtcNow(at);

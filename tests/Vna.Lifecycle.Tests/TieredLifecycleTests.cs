@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Vna.Core;
 using Vna.Storage.Warm;
 using Vna.Tiers.Tests;
@@ -6,8 +7,8 @@ namespace Vna.Lifecycle.Tests;
 
 /// <summary>
 /// The engine with the real tiers (Ceph RGW from deploy/local/s3): over the years on a fake clock a study moves hot →
-/// warm → cold under its policy, is rejected and then purged from the cold bucket, every step audited first; a held study
-/// makes the same moves and is never expired.
+/// warm → cold under its policy, is recalled to the hot tier when someone reads it, is rejected and then purged from every
+/// tier, every step audited first; a held study makes the same moves and is never expired.
 /// </summary>
 public sealed class TieredLifecycleTests
 {
@@ -53,13 +54,34 @@ public sealed class TieredLifecycleTests
         Assert.Contains(await S3Server.KeysAsync(s3, s3.ColdBucket, ct), k => k.Contains(a, StringComparison.Ordinal));
         Assert.Equal(await Tiers(archive, a, ct), [StorageTier.Cold]);
 
-        // Five years: A rejected (hidden), B held; ten days later A purged from the cold bucket and the index.
+        // Two years on someone reads A: the read recalls it from the cold bundle to the hot tier and is served from there.
+        archive.Clock.SetUtcNow(new DateTimeOffset(2028, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        var content = archive.Services.GetRequiredService<IInstanceContentSource>();
+        foreach (var instance in study)
+        {
+            var current = (await archive.Index.FindInstanceAsync(instance.SopInstanceUid, ct))!;
+            var opened = await content.OpenAsync(current, TimeSpan.FromMinutes(1), ct);
+            await using (opened)
+            {
+                using var copy = new MemoryStream();
+                await opened.Stream.CopyToAsync(copy, ct);
+                Assert.Equal(instance.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(copy.ToArray())));
+            }
+        }
+
+        Assert.Equal(await Tiers(archive, a, ct), [StorageTier.Hot]);
+        Assert.True(archive.AllOnDisk(study));
+        Assert.DoesNotContain(await S3Server.KeysAsync(s3, s3.ColdBucket, ct), k => k.Contains(a, StringComparison.Ordinal));
+
+        // Five years: A rejected (hidden), B held; ten days later A purged from the hot tier and the index.
         at = new DateTimeOffset(2031, 1, 5, 0, 0, 0, TimeSpan.Zero);
         var rejected = await archive.EvaluateAtAsync(a, at);
         Assert.Equal("reject", rejected.LastStep);
         Assert.True((await archive.EvaluateAtAsync(b, at)).BlockedByHold);
         var purged = await archive.EvaluateAtAsync(a, rejected.NextDueAt!.Value);
         Assert.Equal("purge", purged.LastStep);
+        Assert.True(archive.NoneOnDisk(study));
+        Assert.DoesNotContain(await S3Server.KeysAsync(s3, s3.WarmBucket, ct), k => k.Contains(a, StringComparison.Ordinal));
         Assert.DoesNotContain(await S3Server.KeysAsync(s3, s3.ColdBucket, ct), k => k.Contains(a, StringComparison.Ordinal));
         Assert.Null(await archive.IndexStateAsync(a, ct));
 
@@ -67,7 +89,7 @@ public sealed class TieredLifecycleTests
         Assert.Contains(await S3Server.KeysAsync(s3, s3.ColdBucket, ct), k => k.Contains(b, StringComparison.Ordinal));
         Assert.Equal(await Tiers(archive, b, ct), [StorageTier.Cold]);
         Assert.Equal(0, await archive.IndexStateAsync(b, ct));
-        Assert.Equal(["migrate", "migrate", "reject", "purge"], await archive.AuditActionsAsync(a, ct));
+        Assert.Equal(["migrate", "migrate", "migrate", "reject", "purge"], await archive.AuditActionsAsync(a, ct));
         Assert.Equal(["hold-placed", "migrate", "migrate"], await archive.AuditActionsAsync(b, ct));
         Assert.Null(await archive.Audit.VerifyAsync(ct));
     }

@@ -8,8 +8,13 @@ namespace Vna.Archive.Grains;
 // Owned by the tiers feature (issue 7): the move of a study between tiers, inside its grain.
 public sealed partial class StudyGrain : IStudyTierGrain
 {
-    public async Task<TierMoveResult> MoveToTierAsync(StorageTier target, string? transferSyntaxUid, string reason) =>
-        await MoveStudyToTierAsync(target, transferSyntaxUid, reason, CancellationToken.None);
+    private const string TiersActor = "system:tiers";
+
+    public async Task<TierMoveResult> MoveToTierAsync(StorageTier target, string? transferSyntaxUid, string reason)
+    {
+        await AuditMoveAsync(TiersActor, target, transferSyntaxUid, reason);
+        return await MoveStudyToTierAsync(target, transferSyntaxUid, reason, CancellationToken.None);
+    }
 
     public async Task<RecallStatus> RecallAsync()
     {
@@ -32,6 +37,7 @@ public sealed partial class StudyGrain : IStudyTierGrain
             return new RecallStatus(false, retryAfter, 0);
         }
 
+        await AuditMoveAsync(TiersActor, StorageTier.Hot, null, "recall");
         var moved = await MoveStudyToTierAsync(StorageTier.Hot, null, "recall", CancellationToken.None);
         return new RecallStatus(true, TimeSpan.Zero, moved.InstancesMoved);
     }
@@ -224,6 +230,35 @@ public sealed partial class StudyGrain : IStudyTierGrain
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// The audit record of a move asked for outside the policies (an operator, a batch, a recall), written before the
+    /// move when there is anything to move; policy moves write their own, with the policy version.
+    /// </summary>
+    private async Task AuditMoveAsync(string actor, StorageTier target, string? transferSyntaxUid, string reason)
+    {
+        if (ServiceProvider.GetService<IAuditSink>() is not { } audit || !_instances.Values.Any(i => NeedsMove(i, target, transferSyntaxUid)))
+        {
+            return;
+        }
+
+        await audit.WriteAsync(new AuditRecord
+        {
+            At = Clock().GetUtcNow(),
+            Actor = actor,
+            Action = "migrate",
+            StudyInstanceUid = this.GetPrimaryKeyString(),
+            Reason = reason.Length == 0 ? "move to " + target.ToString().ToLowerInvariant() : reason,
+            Details = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["from"] = string.Join(",", _instances.Values.Select(i => i.Tier.ToString().ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)),
+                ["to"] = target.ToString().ToLowerInvariant(),
+                ["transferSyntax"] = transferSyntaxUid,
+                ["instances"] = _instances.Count,
+                ["bytes"] = state.State.TotalBytes,
+            }),
+        }, CancellationToken.None);
     }
 
     private static bool NeedsMove(StoredInstance instance, StorageTier target, string? transferSyntaxUid) =>
