@@ -127,7 +127,7 @@ public sealed class PeerDecodeTests
     }
 
     /// <summary>opj_decompress's RAWL output: one plane per component, little endian, 1 or 2 bytes per sample, signed when the codestream is.</summary>
-    private static void ReadPlanarRaw(byte[] bytes, FrameInfo info, Span<int> destination)
+    internal static void ReadPlanarRaw(byte[] bytes, FrameInfo info, Span<int> destination)
     {
         var pixels = info.Columns * info.Rows;
         var bytesPerSample = info.BitsStored > 8 ? 2 : 1;

@@ -112,14 +112,14 @@ public sealed class QueryRetrieveInteropTests
         }
     }
 
-    private static ProcessStartInfo Redirected(ProcessStartInfo start)
+    internal static ProcessStartInfo Redirected(ProcessStartInfo start)
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         return start;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(NetworkNamespace network, string folder, string tool, params string[] arguments)
+    internal static async Task<(int ExitCode, string Output)> RunAsync(NetworkNamespace network, string folder, string tool, params string[] arguments)
     {
         var start = Redirected(network.Wrap(tool, arguments));
         start.WorkingDirectory = folder;
@@ -131,7 +131,7 @@ public sealed class QueryRetrieveInteropTests
         return (process.ExitCode, await output + await errors);
     }
 
-    private static async Task WaitForPortAsync(NetworkNamespace network, int port, CancellationToken ct)
+    internal static async Task WaitForPortAsync(NetworkNamespace network, int port, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)

@@ -39,8 +39,9 @@ public sealed class NativeSyntaxTranscoder(IInstanceTranscoder inner) : IInstanc
         {
             if (!IsNative(file.TransferSyntax.Uid))
             {
-                // Encapsulated pixel data: only a codec can turn it into a native syntax.
-                throw new TranscodeException($"Decoding {file.TransferSyntax.Uid} needs a codec.");
+                // Encapsulated pixel data: only a codec can turn it into a native syntax. The source was read already, so
+                // the codec gets the object again from a temporary copy.
+                return await DecodeWithInnerAsync(file, targetTransferSyntaxUid, destination, options, cancellationToken).ConfigureAwait(false);
             }
 
             var target = DicomTransferSyntax.Parse(targetTransferSyntaxUid);
@@ -49,6 +50,18 @@ public sealed class NativeSyntaxTranscoder(IInstanceTranscoder inner) : IInstanc
             var counting = new CountingStream(destination);
             await DicomWriter.WriteFileAsync(counting, output, null, cancellationToken).ConfigureAwait(false);
             return new TranscodeResult(target.Uid, sop, Lossy: false, counting.Written);
+        }
+    }
+
+    private async Task<TranscodeResult> DecodeWithInnerAsync(DicomFile file, string target, Stream destination, TranscodeOptions? options, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"vna-decode-{Guid.NewGuid():N}.dcm");
+        var copy = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await using (copy.ConfigureAwait(false))
+        {
+            await DicomWriter.WriteFileAsync(copy, file, null, cancellationToken).ConfigureAwait(false);
+            copy.Position = 0;
+            return await inner.TranscodeAsync(copy, target, destination, options, cancellationToken).ConfigureAwait(false);
         }
     }
 
