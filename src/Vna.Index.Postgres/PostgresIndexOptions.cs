@@ -19,8 +19,8 @@ public sealed class PostgresIndexOptions
 
     /// <summary>
     /// Group commit of registrations: batches that arrive while others are being written (grains of different studies
-    /// registering at the same time) are written together, one transaction for up to this many instances, at most two
-    /// such transactions at a time. Each caller still returns only after the transaction holding its rows has committed.
+    /// registering at the same time) are written together, one transaction for up to this many instances, one
+    /// transaction at a time. Each caller still returns only after the transaction holding its rows has committed.
     /// 0 writes every batch in a transaction of its own.
     /// </summary>
     public int GroupCommitMaxInstances { get; init; } = 512;

@@ -35,7 +35,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
 
 // PostgreSQL: one data source for the index, the audit trail and the migration step.
-var dataSource = NpgsqlDataSource.Create(vna.Postgres);
+var dataSource = PostgresDataSources.Create(vna.Postgres);
 builder.Services.AddSingleton(dataSource);
 builder.Services.AddSingleton<IIndexStore>(sp => new PostgresIndexStore(sp.GetRequiredService<NpgsqlDataSource>()));
 builder.Services.AddSingleton<PostgresAuditSink>();

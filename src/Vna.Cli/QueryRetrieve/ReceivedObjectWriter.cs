@@ -24,14 +24,13 @@ internal sealed class ReceivedObjectWriter(string folder) : IDimseService
         identifiers.AddOrUpdate(DicomTag.SOPInstanceUID, DicomVR.UI, sop);
         var meta = DicomWriter.CreateFileMetaInformation(identifiers, syntax, association.CalledAeTitle.Trim());
 
-        // Preamble and meta group as the toolkit writes them (an empty data set adds nothing in a non-deflated syntax),
-        // then the data set's bytes exactly as received.
+        // Preamble and meta group only (nothing after them, even in a deflated syntax), then the data set's bytes exactly as
+        // received.
         var path = Path.Combine(folder, SafeName(sop) + ".dcm");
         var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
         await using (file.ConfigureAwait(false))
         {
-            var header = new DicomFile(meta, new DicomDataset(), syntax);
-            await DicomWriter.WriteFileAsync(file, header, null, cancellationToken).ConfigureAwait(false);
+            await DicomWriter.WriteFileHeaderAsync(file, meta, syntax, null, cancellationToken).ConfigureAwait(false);
             await request.Data!.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
         }
 

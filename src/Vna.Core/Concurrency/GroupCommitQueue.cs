@@ -36,7 +36,7 @@ public sealed class GroupCommitQueue<T>
     public int MaxItems { get; init; } = 512;
 
     /// <summary>Groups written at the same time.</summary>
-    public int MaxConcurrentWrites { get; init; } = 2;
+    public int MaxConcurrentWrites { get; init; } = 1;
 
     /// <summary>Writes <paramref name="items"/> as part of the next group; completes when that group's write has.</summary>
     /// <remarks>

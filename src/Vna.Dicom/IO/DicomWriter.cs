@@ -73,6 +73,26 @@ public static class DicomWriter
     }
 
     /// <summary>
+    /// Writes only the preamble, "DICM" and the File Meta Information of a Part 10 file whose data set, in
+    /// <paramref name="transferSyntax"/>, the caller appends as bytes it already has (received over the network, for
+    /// example). Unlike <see cref="WriteFileAsync(Stream, DicomFile, DicomWriterOptions?, CancellationToken)"/> with an empty
+    /// data set, nothing follows the meta group even in a deflated syntax.
+    /// </summary>
+    public static async Task WriteFileHeaderAsync(
+        Stream stream, DicomDataset fileMetaInformation, DicomTransferSyntax transferSyntax, DicomWriterOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(fileMetaInformation);
+        ArgumentNullException.ThrowIfNull(transferSyntax);
+        options = CheckOptions(options);
+        var meta = BuildFileMetaInformation(fileMetaInformation, new DicomDataset(), transferSyntax, options.KeepSourceImplementation, sourceApplicationEntityTitle: null);
+        using var buffer = new DicomWriterBuffer(stream, options.BufferSize);
+        await WriteHeaderAsync(buffer, meta, options, cancellationToken).ConfigureAwait(false);
+        await buffer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Writes a bare data set (no preamble, no File Meta Information) in <paramref name="transferSyntax"/>, deflated when the
     /// syntax is. File meta elements (group 0002) in <paramref name="dataset"/> are not written.
     /// </summary>
@@ -139,16 +159,18 @@ public static class DicomWriter
     private static async Task WriteFileCoreAsync(Stream stream, FileJob job, CancellationToken cancellationToken)
     {
         using var buffer = new DicomWriterBuffer(stream, job.Options.BufferSize);
-
-        // Preamble and prefix (PS3.10 7.1); the buffer is at least 1 KB, so they fit.
-        buffer.WriteZeros(128);
-        buffer.WriteBytes("DICM"u8);
-
-        var metaLayout = new DicomWriterLayout(DicomTransferSyntax.ExplicitVRLittleEndian, job.Options, fileMetaInformation: true);
-        await new DicomWriterEncoder(buffer, metaLayout).WriteAsync(job.Meta, cancellationToken).ConfigureAwait(false);
-
+        await WriteHeaderAsync(buffer, job.Meta, job.Options, cancellationToken).ConfigureAwait(false);
         await WriteBodyAsync(buffer, job.Dataset, job.Layout, job.Options, cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Preamble and prefix (PS3.10 7.1; the buffer is at least 1 KB, so they fit), then the meta group.</summary>
+    private static ValueTask WriteHeaderAsync(DicomWriterBuffer buffer, DicomDataset meta, DicomWriterOptions options, CancellationToken cancellationToken)
+    {
+        buffer.WriteZeros(128);
+        buffer.WriteBytes("DICM"u8);
+        var metaLayout = new DicomWriterLayout(DicomTransferSyntax.ExplicitVRLittleEndian, options, fileMetaInformation: true);
+        return new DicomWriterEncoder(buffer, metaLayout).WriteAsync(meta, cancellationToken);
     }
 
     /// <summary>The data set after the meta group: plain, or as raw deflate (RFC 1951) padded to an even length.</summary>

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# tests/bench/dimse-store.sh — C-STORE ingest, whole system, side by side in one run: the same files sent by DCMTK
+# storescu (TCP_NODELAY=1) and by `vna store` to (a) the Vna archive (Vna.Server's DIMSE listener: fsync + index + study
+# grain before each success), (b) DCMTK storescp writing files (no fsync) and (c) Orthanc (Debian package, default
+# SQLite index, SyncStorageArea = fsync per file). Every receiver is fresh for every run (new database / folder). Prints
+# a Markdown report (instances/s and MB/s, medians of RUNS, the load) and keeps it in tests/bench/out/.
+#
+# Usage: tests/bench/dimse-store.sh [RUNS]          (default 3; needs root for the network namespace)
+#
+# Data (generated once into tests/bench/out/dimse-store-data/, reused): 1000 CT instances from gen-ct.py (10 studies x 100,
+# 512x512, ~526 MB) and one multi-frame object (Multi-frame Grayscale Word SC, 200 frames of 512x512, ~105 MB).
+# Everything runs inside one loopback-only network namespace (deploy/local/netns-run): storescp and Orthanc cannot bind a
+# single address. PostgreSQL (VNA_TEST_PG, default the test server on 127.0.0.1:55432) is reached through its Unix socket.
+# Ports 41400-41419. Environment: PARALLEL="1 4" (associations), VNA_GEN_CT (gen-ct.py).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+OUT="${VNA_BENCH_OUT:-$HERE/out}"
+DATA="$OUT/dimse-store-data"
+ARTIFACTS="$OUT/artifacts-dimse"
+RUNS="${1:-3}"
+PARALLEL="${PARALLEL:-1 4}"
+PG_CS="${VNA_TEST_PG:-Host=127.0.0.1;Port=55432;Database=vna;Username=vna;Password=vna}"
+log() { printf 'dimse-store: %s\n' "$*" >&2; }
+
+if [[ "${VNA_IN_NETNS:-}" != 1 ]]; then
+    # --- outside: data, builds, the PostgreSQL socket; then run this script again inside a fresh namespace ------------
+    mkdir -p "$OUT"
+    GEN_CT="${VNA_GEN_CT:-$ROOT/../shared/tools/dicom/gen-ct.py}"
+    if [[ ! -f "$DATA/ct.done" ]]; then
+        log "generating the CT set into $DATA/ct"
+        rm -rf "$DATA/ct"; mkdir -p "$DATA"
+        /usr/bin/python3 "$GEN_CT" --out "$DATA/ct" --studies 10 --instances 100 -q
+        touch "$DATA/ct.done"
+    fi
+    if [[ ! -f "$DATA/multiframe.dcm" ]]; then
+        rm -rf "$DATA/big-src"
+        /usr/bin/python3 "$GEN_CT" --out "$DATA/big-src" --studies 1 --instances 1 --seed 7 -q
+        /usr/bin/python3 - "$(find "$DATA/big-src" -type f | head -1)" "$DATA/multiframe.dcm" <<'PY'
+import sys
+import numpy as np
+import pydicom
+ds = pydicom.dcmread(sys.argv[1])
+pixels = ds.pixel_array
+frames = np.stack([np.roll(pixels, i, axis=1) for i in range(200)])
+ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = '1.2.840.10008.5.1.4.1.1.7.3'
+ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = '2.25.' + str(int.from_bytes(b'vna-dimse-multiframe', 'big'))
+ds.NumberOfFrames = 200
+ds.PixelData = frames.astype(pixels.dtype).tobytes()
+ds.save_as(sys.argv[2], write_like_original=False)
+PY
+        rm -rf "$DATA/big-src"
+    fi
+    log "building Vna.Server and Vna.Cli (Release) into $ARTIFACTS"
+    for p in Vna.Server Vna.Cli; do
+        dotnet build "$ROOT/src/$p/$p.csproj" -c Release --artifacts-path "$ARTIFACTS" -nologo -v q > "$OUT/dimse-store-build.log" 2>&1 \
+            || { tail -20 "$OUT/dimse-store-build.log" >&2; exit 1; }
+    done
+    port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$PG_CS")
+    socket=$(awk -v n=".s.PGSQL.$port" '$NF ~ "/" n "$" {print $NF; exit}' /proc/net/unix)
+    [[ -n "$socket" ]] || { log "PostgreSQL on port $port has no Unix socket (start it: deploy/local/pg start)"; exit 1; }
+    export VNA_BENCH_PGHOST="$(dirname "$socket")" VNA_BENCH_PGPORT="$port"
+    exec "$ROOT/deploy/local/netns-run" "$0" "$@"
+fi
+
+# --- inside the namespace ------------------------------------------------------------------------------------------
+SERVER_DLL="$ARTIFACTS/bin/Vna.Server/release/Vna.Server.dll"
+CLI_DLL="$ARTIFACTS/bin/Vna.Cli/release/vna.dll"
+PGUSER=$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$PG_CS"); PGPASSWORD=$(sed -n 's/.*Password=\([^;]*\).*/\1/p' <<<"$PG_CS")
+export PGUSER PGPASSWORD PGHOST="$VNA_BENCH_PGHOST" PGPORT="$VNA_BENCH_PGPORT"
+TS=$(date -u +%Y%m%dT%H%M%SZ)
+WORK="$(mktemp -d /tmp/vna-dimse-store.XXXXXX)"
+REPORT="$OUT/dimse-store-$TS.md"
+mapfile -t CT < <(find "$DATA/ct" -type f -name '*.dcm' | sort)
+[[ ${#CT[@]} -gt 0 ]] || mapfile -t CT < <(find "$DATA/ct" -type f | sort)
+FILES=${#CT[@]}
+BYTES=$(du -cb "${CT[@]}" | tail -1 | cut -f1)
+BIG="$DATA/multiframe.dcm"
+BIG_BYTES=$(stat -c %s "$BIG")
+SERVER_PID=""; DB=""
+stop_server() {
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi
+    SERVER_PID=""
+    if [[ -n "$DB" ]]; then psql -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true; DB=""; fi
+}
+trap 'stop_server; rm -rf "$WORK"' EXIT
+now() { date +%s.%N; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# start_TARGET: a fresh receiver; sets AE and PORT. count_TARGET: instances it holds.
+start_vna() {
+    DB="vna_bench_dimse_$$_$RANDOM"
+    psql -d postgres -qc "CREATE DATABASE $DB" >/dev/null
+    rm -rf "$WORK/vna"; mkdir -p "$WORK/vna"
+    (cd "$WORK/vna" && exec env VNA_Vna__Postgres="Host=$PGHOST;Port=$PGPORT;Database=$DB;Username=$PGUSER;Password=$PGPASSWORD" \
+        VNA_Vna__DataDirectory="$WORK/vna/data" VNA_Vna__HttpUrl="http://127.0.0.1:41400" VNA_Vna__DimsePort=41401 \
+        VNA_Vna__SiloPort=41402 VNA_Vna__GatewayPort=41403 VNA_Vna__ClusterId="dimsebench-$$-$RANDOM" \
+        VNA_Archive__Departments__0__Name=bench VNA_Archive__Departments__0__AeTitles__0=STORESCU \
+        VNA_Archive__Departments__0__AeTitles__1=VNACLI VNA_Logging__LogLevel__Default=Warning \
+        dotnet "$SERVER_DLL" > "$WORK/vna/server.log" 2>&1) &
+    SERVER_PID=$!
+    for _ in $(seq 1 600); do curl -sf http://127.0.0.1:41400/health >/dev/null 2>&1 && break; sleep 0.2; done
+    AE=VNA; PORT=41401
+    echoscu -aet STORESCU -aec VNA 127.0.0.1 41401 || { tail -20 "$WORK/vna/server.log" >&2; exit 1; }
+}
+count_vna() { psql -d "$DB" -Atc "SELECT count(*) FROM instance"; }
+
+start_storescp() {
+    rm -rf "$WORK/scp"; mkdir -p "$WORK/scp"
+    storescp --fork -aet STORESCP -od "$WORK/scp" 41410 > "$WORK/scp.log" 2>&1 &
+    SERVER_PID=$!
+    AE=STORESCP; PORT=41410
+    for _ in $(seq 1 100); do echoscu -aec STORESCP 127.0.0.1 41410 >/dev/null 2>&1 && break; sleep 0.1; done
+}
+count_storescp() { find "$WORK/scp" -type f ! -name '*.tmp' | wc -l; }
+
+start_orthanc() {
+    rm -rf "$WORK/orthanc"; mkdir -p "$WORK/orthanc"
+    cat > "$WORK/orthanc/orthanc.json" <<EOF
+{ "Name": "bench", "StorageDirectory": "$WORK/orthanc/storage", "IndexDirectory": "$WORK/orthanc/index",
+  "DicomAet": "ORTHANC", "DicomPort": 41411, "HttpPort": 41412, "RemoteAccessAllowed": false,
+  "AuthenticationEnabled": false, "Plugins": [], "DicomCheckCalledAet": false }
+EOF
+    Orthanc "$WORK/orthanc/orthanc.json" > "$WORK/orthanc/orthanc.log" 2>&1 &
+    SERVER_PID=$!
+    AE=ORTHANC; PORT=41411
+    for _ in $(seq 1 300); do curl -sf http://127.0.0.1:41412/system >/dev/null 2>&1 && break; sleep 0.1; done
+}
+count_orthanc() { curl -sf http://127.0.0.1:41412/statistics | sed -n 's/.*"CountInstances" *: *\([0-9]*\).*/\1/p'; }
+
+# send CLIENT P FILES...: times the transfer; prints seconds.
+send() {
+    local client="$1" p="$2"; shift 2
+    local files=("$@") t0 t1 i pids=()
+    t0=$(now)
+    if [[ "$client" == storescu ]]; then
+        for ((i = 0; i < p; i++)); do
+            local share=()
+            local j; for ((j = i; j < ${#files[@]}; j += p)); do share+=("${files[j]}"); done
+            storescu -aet STORESCU -aec "$AE" 127.0.0.1 "$PORT" "${share[@]}" >> "$WORK/client.log" 2>&1 &
+            pids+=($!)
+        done
+        for i in "${pids[@]}"; do wait "$i" || echo "storescu exited non-zero" >> "$WORK/client.log"; done
+    else
+        dotnet "$CLI_DLL" store -j "$p" --aet VNACLI --aec "$AE" --port "$PORT" "${files[@]}" >> "$WORK/client.log" 2>&1 \
+            || echo "vna store exited non-zero" >> "$WORK/client.log"
+    fi
+    t1=$(now)
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+ROWS=()
+measure() { # TARGET CLIENT P SET(ct|big)
+    local target="$1" client="$2" p="$3" set="$4" times=() r t n expected files bytes
+    if [[ "$set" == ct ]]; then files=("${CT[@]}"); bytes=$BYTES; expected=$FILES; else files=("$BIG"); bytes=$BIG_BYTES; expected=1; fi
+    local before; before=$(load)
+    for ((r = 1; r <= RUNS; r++)); do
+        "start_$target"
+        t=$(send "$client" "$p" "${files[@]}")
+        n=$("count_$target")
+        stop_server
+        [[ "$n" == "$expected" ]] || { log "$target/$client/P=$p/$set run $r: $n of $expected stored"; tail -5 "$WORK/client.log" >&2; }
+        times+=("$t")
+    done
+    local m; m=$(median "${times[@]}")
+    local row; row=$(awk -v t="$m" -v f="$expected" -v b="$bytes" -v all="$(printf '%s ' "${times[@]}")" \
+        'BEGIN { printf "%.0f | %.1f | %.2f [%s]", f / t, b / 1e6 / t, t, all }')
+    ROWS+=("| $target | $client | $p | $set | $row | $before → $(load) |")
+    log "${ROWS[-1]}"
+}
+
+log "load at start: $(load); $FILES CT files ($BYTES bytes), multi-frame $BIG_BYTES bytes, $RUNS runs each"
+START_LOAD=$(load)
+for p in $PARALLEL; do
+    for target in vna storescp orthanc; do
+        for client in storescu vna; do
+            measure "$target" "$client" "$p" ct
+        done
+    done
+done
+for target in vna storescp orthanc; do
+    for client in storescu vna; do
+        measure "$target" "$client" 1 big
+    done
+done
+
+{
+    echo "# DIMSE C-STORE ingest, $TS"
+    echo
+    echo "Machine: $(nproc) cores, load at start $START_LOAD, at end $(load). $FILES CT instances ($(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB);"
+    echo "multi-frame object $(awk -v b="$BIG_BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB. Medians of $RUNS runs (all runs' seconds in brackets); every run on a fresh receiver."
+    echo
+    echo "| receiver | sender | associations | data | instances/s | MB/s | median s [runs] | load 1/5/15 min before → after |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+    printf '%s\n' "${ROWS[@]}"
+} | tee "$REPORT"
+log "report: $REPORT"
