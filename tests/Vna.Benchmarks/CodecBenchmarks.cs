@@ -20,6 +20,7 @@ namespace Vna.Benchmarks;
 /// each image and codec is written to <c>VNA_BENCH_CODEC_DIR/size-IMAGE-CODEC.txt</c> for the ratios.
 /// </summary>
 [Config(typeof(CodecBenchmarksConfig))]
+[MedianColumn]
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
 public class CodecBenchmarks
 {

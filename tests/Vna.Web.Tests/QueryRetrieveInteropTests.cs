@@ -40,21 +40,7 @@ public sealed class QueryRetrieveInteropTests
         using var network = NetworkNamespace.Create();
         await using var database = await TestDatabase.CreateAsync(admin!, "vna_web", ct);
         var storePort = FreePorts.Next();
-        var settings = new ServerSettings
-        {
-            Name = "web-qr",
-            Postgres = await NetworkNamespace.UnixSocketConnectionString(database.ConnectionString, ct),
-            WorkDirectory = scratch.Path,
-            DataDirectory = scratch.Sub("data"),
-            Namespace = network,
-            Configuration = new Dictionary<string, string>
-            {
-                ["Archive__Departments__0__AeTitles__0"] = CallingAeTitle,
-                ["Archive__Departments__0__MoveDestinations__0__AeTitle"] = DestinationAeTitle,
-                ["Archive__Departments__0__MoveDestinations__0__Host"] = "127.0.0.1",
-                ["Archive__Departments__0__MoveDestinations__0__Port"] = storePort.ToString(CultureInfo.InvariantCulture),
-            },
-        };
+        var settings = await SettingsAsync("web-qr", database, scratch, network, CallingAeTitle, DestinationAeTitle, storePort, ct);
         await using var server = await ServerProcess.StartAsync(settings, ct);
         using var http = network.CreateHttpClient(TimeSpan.FromMinutes(2));
         var dicomWeb = new Uri(server.BaseAddress, "dicomweb/");
@@ -111,6 +97,24 @@ public sealed class QueryRetrieveInteropTests
             Assert.True(pixels.Span.SequenceEqual(SyntheticCt.ToDataset(sent).GetElement(DicomTag.PixelData)!.InlineValue.Span), "moved pixels differ from those stored");
         }
     }
+
+    /// <summary>A server in <paramref name="network"/> whose one department is <paramref name="callingAeTitle"/>, with one move destination on <paramref name="storePort"/>.</summary>
+    internal static async Task<ServerSettings> SettingsAsync(
+        string name, TestDatabase database, ScratchFolder scratch, NetworkNamespace network, string callingAeTitle, string destinationAeTitle, int storePort, CancellationToken ct) => new()
+    {
+        Name = name,
+        Postgres = await NetworkNamespace.UnixSocketConnectionString(database.ConnectionString, ct),
+        WorkDirectory = scratch.Path,
+        DataDirectory = scratch.Sub("data"),
+        Namespace = network,
+        Configuration = new Dictionary<string, string>
+        {
+            ["Archive__Departments__0__AeTitles__0"] = callingAeTitle,
+            ["Archive__Departments__0__MoveDestinations__0__AeTitle"] = destinationAeTitle,
+            ["Archive__Departments__0__MoveDestinations__0__Host"] = "127.0.0.1",
+            ["Archive__Departments__0__MoveDestinations__0__Port"] = storePort.ToString(CultureInfo.InvariantCulture),
+        },
+    };
 
     internal static ProcessStartInfo Redirected(ProcessStartInfo start)
     {

@@ -40,21 +40,7 @@ public sealed class TranscodeOnRetrievalTests
         using var network = NetworkNamespace.Create();
         await using var database = await TestDatabase.CreateAsync(admin!, "vna_web", ct);
         var storePort = FreePorts.Next();
-        var settings = new ServerSettings
-        {
-            Name = "web-transcode",
-            Postgres = await NetworkNamespace.UnixSocketConnectionString(database.ConnectionString, ct),
-            WorkDirectory = scratch.Path,
-            DataDirectory = scratch.Sub("data"),
-            Namespace = network,
-            Configuration = new Dictionary<string, string>
-            {
-                ["Archive__Departments__0__AeTitles__0"] = CallingAeTitle,
-                ["Archive__Departments__0__MoveDestinations__0__AeTitle"] = DestinationAeTitle,
-                ["Archive__Departments__0__MoveDestinations__0__Host"] = "127.0.0.1",
-                ["Archive__Departments__0__MoveDestinations__0__Port"] = storePort.ToString(CultureInfo.InvariantCulture),
-            },
-        };
+        var settings = await QueryRetrieveInteropTests.SettingsAsync("web-transcode", database, scratch, network, CallingAeTitle, DestinationAeTitle, storePort, ct);
         await using var server = await ServerProcess.StartAsync(settings, ct);
         using var http = network.CreateHttpClient(TimeSpan.FromMinutes(2));
         var dicomWeb = new Uri(server.BaseAddress, "dicomweb/");

@@ -10,6 +10,7 @@
 #   3. One markdown table (MB/s of raw pixel bytes, MB = 10^6 bytes; ratio = raw bytes / compressed bytes) and the load.
 #
 # Usage: tests/bench/codecs.sh [extra BenchmarkDotNet options]          RUNS=5 (hyperfine runs)  VNA_BENCH_OUT=DIR
+#        VNA_BENCH_REUSE=DIR tests/bench/codecs.sh   redoes only the CLIs and the table over an earlier run's DIR
 # Needs: .NET SDK, /usr/bin/python3 with python3-pydicom and python3-numpy, libopenjp2-tools, openjph-tools, hyperfine.
 set -euo pipefail
 
@@ -18,7 +19,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 OUT="${VNA_BENCH_OUT:-$HERE/out}"
 RUNS="${RUNS:-5}"
 TS=$(date -u +%Y%m%dT%H%M%SZ)
-DIR="$OUT/codecs-$TS"
+DIR="${VNA_BENCH_REUSE:-$OUT/codecs-$TS}"  # VNA_BENCH_REUSE=DIR: keep DIR's images and BenchmarkDotNet results, redo the CLIs
 GEN_CT="${VNA_GEN_CT:-$ROOT/../shared/tools/dicom/gen-ct.py}"
 NPROC=$(nproc)
 mkdir -p "$DIR/ct" "$DIR/cli"
@@ -26,6 +27,7 @@ for tool in opj_compress opj_decompress ojph_compress ojph_expand hyperfine; do
     command -v "$tool" > /dev/null || { echo "codecs.sh: $tool is missing (libopenjp2-tools, openjph-tools, hyperfine)" >&2; exit 1; }
 done
 
+if [[ -z "${VNA_BENCH_REUSE:-}" ]]; then
 echo "== images ($DIR)"
 /usr/bin/python3 "$GEN_CT" --out "$DIR/ct" --studies 1 --instances 1 --flat -q --seed 6
 /usr/bin/python3 "$HERE/codec-images.py" "$DIR" "$(find "$DIR/ct" -name '*.dcm' | head -1)"
@@ -35,6 +37,7 @@ echo "== BenchmarkDotNet"
 VNA_BENCH_CODEC_DIR="$DIR" dotnet run -c Release --project "$ROOT/tests/Vna.Benchmarks" -- \
     --filter '*CodecBenchmarks*' --artifacts "$DIR/bdn" --exporters csv markdown "$@"
 echo "load after BenchmarkDotNet: $(uptime)" | tee -a "$DIR/load.txt"
+fi
 
 echo "== command-line tools (hyperfine, $RUNS runs)"
 cd "$DIR/cli"
@@ -58,6 +61,8 @@ def samples(p):
     parts, i = [], 0
     while len(parts) < 4:
         while b[i:i + 1].isspace(): i += 1
+        if b[i:i + 1] == b"#":  # a comment line (opj_decompress writes one)
+            i = b.index(b"\n", i); continue
         j = i
         while not b[j:j + 1].isspace(): j += 1
         parts.append(b[i:j]); i = j
@@ -75,14 +80,11 @@ echo "load after CLIs: $(uptime)" | tee -a "$DIR/load.txt"
 import csv, glob, json, os, sys
 d, nproc = sys.argv[1], int(sys.argv[2])
 raw = {"ct512": 512 * 512 * 2, "mammo": 2500 * 3000 * 2}
-def ns(text):  # BenchmarkDotNet time cells like "12.34 ms"
-    v, unit = text.replace(",", "").split()
-    return float(v) * {"ns": 1, "us": 1e3, "μs": 1e3, "ms": 1e6, "s": 1e9}[unit]
 ours = {}
 for path in glob.glob(os.path.join(d, "bdn", "results", "*CodecBenchmarks-report.csv")):
     for row in csv.DictReader(open(path, encoding="utf-8")):
-        frames = nproc if row["Method"].endswith("AllCores") else 1
-        ours[(row["Image"], row["Codec"], row["Method"])] = raw[row["Image"]] * frames / ns(row["Median"]) * 1e3
+        # The benchmark's own MB/s column: raw pixel bytes per median time (x processors for the AllCores methods).
+        ours[(row["Image"], row["Codec"], row["Method"])] = float(row["MB/s"].replace(",", ""))
 def cli(name, img, t):
     j = json.load(open(os.path.join(d, "cli", f"{name}-{img}-t{t}.json")))
     return raw[img] / j["results"][0]["median"] / 1e6

@@ -10,8 +10,8 @@
 #
 # Usage: tests/bench/dicomweb.sh     (root: Orthanc runs inside a loopback-only network namespace, deploy/local/netns-run)
 #
-# Ports (41300–41399): Vna HTTP 41300, silo 41301, gateway 41302, DIMSE 41303; Orthanc HTTP 41310, DICOM 41311.
-# Environment (optional): PARALLEL=4 REPEAT=20 RETRIEVES=3 VNA_BENCH_OUT=DIR VNA_GEN_CT=FILE VNA_BENCH_KEEP=1
+# Ports (PORT_BASE=41300 unless set; base..base+11): Vna HTTP base, silo +1, gateway +2, DIMSE +3; Orthanc HTTP +10, DICOM +11.
+# Environment (optional): PORT_BASE=41300 PARALLEL=4 REPEAT=20 RETRIEVES=3 VNA_BENCH_OUT=DIR VNA_GEN_CT=FILE VNA_BENCH_KEEP=1
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,7 +27,8 @@ WORK="$OUT/dicomweb-$TS"
 REPORT="$OUT/dicomweb-$TS.md"
 PG="$ROOT/deploy/local/pg"
 NETNS="$ROOT/deploy/local/netns-run"
-VNA_PORT=41300 ORTHANC_PORT=41310
+PORT_BASE="${PORT_BASE:-41300}"
+VNA_PORT=$PORT_BASE ORTHANC_PORT=$((PORT_BASE + 10))
 mkdir -p "$OUT" "$WORK" "$DATA"
 log() { printf 'dicomweb-bench: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -82,7 +83,7 @@ mkdir -p "$WORK/vna-data"
     cd "$WORK"
     export VNA_Vna__Postgres="$(echo "$PG_CS" | sed "s/Database=[^;]*/Database=$DB/")"
     export VNA_Vna__DataDirectory="$WORK/vna-data" VNA_Vna__HttpUrl="http://127.0.0.1:$VNA_PORT"
-    export VNA_Vna__SiloPort=41301 VNA_Vna__GatewayPort=41302 VNA_Vna__DimsePort=41303 VNA_Vna__ClusterId="bench-web-$TS"
+    export VNA_Vna__SiloPort=$((PORT_BASE + 1)) VNA_Vna__GatewayPort=$((PORT_BASE + 2)) VNA_Vna__DimsePort=$((PORT_BASE + 3)) VNA_Vna__ClusterId="bench-web-$TS"
     export VNA_Logging__LogLevel__Default=Warning VNA_Tiers__Enabled=false
     exec dotnet "$SERVER_DLL" >"$WORK/vna.log" 2>&1
 ) &
@@ -93,7 +94,7 @@ mkdir -p "$WORK/orthanc-db"
 cat >"$WORK/orthanc.json" <<JSON
 {
   "Name": "bench", "StorageDirectory": "$WORK/orthanc-db", "IndexDirectory": "$WORK/orthanc-db",
-  "HttpPort": $ORTHANC_PORT, "DicomPort": 41311, "DicomServerEnabled": false, "RemoteAccessAllowed": false,
+  "HttpPort": $ORTHANC_PORT, "DicomPort": $((PORT_BASE + 11)), "DicomServerEnabled": false, "RemoteAccessAllowed": false,
   "AuthenticationEnabled": false, "HttpCompressionEnabled": false, "StorageCompression": false, "SaveJobs": false,
   "Plugins": [ "/usr/share/orthanc/plugins/libOrthancDicomWeb.so" ],
   "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }

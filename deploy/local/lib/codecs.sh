@@ -1,8 +1,8 @@
 # deploy/local/lib/codecs.sh — the Debian packages the codecs (src/Vna.Codecs) need to build and run.
 # Sourced after common.sh. The server loads these by soname at run time; the OpenJPH shim is compiled by the build.
 VNA_CODECS_APT_PACKAGES=(
-    libopenjp2-7      # JPEG 2000 (libopenjp2.so.7), HTJ2K decode fallback
-    libopenjph0.9     # HTJ2K (libopenjph.so.0.9), through the shim
+    libopenjp2-7      # JPEG 2000 (libopenjp2.so.7), HTJ2K decode (default)
+    libopenjph0.9     # HTJ2K encode (libopenjph.so.0.9), through the shim
     libopenjph-dev    # the shim's headers (build time)
     g++               # compiles the shim (build time)
     libcharls2        # JPEG-LS (libcharls.so.2)
