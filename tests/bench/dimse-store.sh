@@ -11,7 +11,7 @@
 # 512x512, ~526 MB) and one multi-frame object (Multi-frame Grayscale Word SC, 200 frames of 512x512, ~105 MB).
 # Everything runs inside one loopback-only network namespace (deploy/local/netns-run): storescp and Orthanc cannot bind a
 # single address. PostgreSQL (VNA_TEST_PG, default the test server on 127.0.0.1:55432) is reached through its Unix socket.
-# Ports 41400-41419. Environment: PARALLEL="1 4" (associations), VNA_GEN_CT (gen-ct.py).
+# Ports 41400-41419. Environment: PARALLEL="1 4" (associations), TARGETS="vna storescp orthanc" (receivers), VNA_GEN_CT (gen-ct.py).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -175,13 +175,13 @@ measure() { # TARGET CLIENT P SET(ct|big)
 log "load at start: $(load); $FILES CT files ($BYTES bytes), multi-frame $BIG_BYTES bytes, $RUNS runs each"
 START_LOAD=$(load)
 for p in $PARALLEL; do
-    for target in vna storescp orthanc; do
+    for target in ${TARGETS:-vna storescp orthanc}; do
         for client in storescu vna; do
             measure "$target" "$client" "$p" ct
         done
     done
 done
-for target in vna storescp orthanc; do
+for target in ${TARGETS:-vna storescp orthanc}; do
     for client in storescu vna; do
         measure "$target" "$client" 1 big
     done
