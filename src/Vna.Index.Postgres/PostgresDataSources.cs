@@ -13,6 +13,10 @@ public static class PostgresDataSources
     /// sets <c>Max Auto Prepare</c>): the registration batch, the metadata insert and the activation read are the same
     /// few statements thousands of times, and a prepared statement is parsed and planned once per connection instead of on
     /// every execution — less PostgreSQL CPU per stored instance.
+    /// <para>Connections go back to the pool without Npgsql's reset (<c>No Reset On Close</c>, unless the connection string
+    /// says): the reset is one more round trip and one more transaction before the next statement on the connection,
+    /// twice per stored instance, and the archive keeps no session state on pooled connections (its locks are
+    /// transaction-scoped; the migrator, the one user of a session lock, releases it before closing).</para>
     /// </summary>
     public static NpgsqlDataSource Create(string connectionString)
     {
@@ -21,6 +25,11 @@ public static class PostgresDataSources
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = DefaultMaxAutoPrepare;
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 3;
+        }
+
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
         }
 
         return builder.Build();

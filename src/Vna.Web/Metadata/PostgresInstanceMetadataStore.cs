@@ -42,7 +42,14 @@ public sealed class PostgresInstanceMetadataStore : IInstanceMetadataStore
     {
         // One row per SOP Instance UID (the last wins), so ON CONFLICT never sees the same key twice in one statement.
         var unique = rows.GroupBy(r => r.SopInstanceUid, StringComparer.Ordinal).Select(g => g.Last()).ToArray();
-        await using var command = _dataSource.CreateCommand(UpsertSql);
+        await using var batch = _dataSource.CreateBatch();
+
+        // A row here is a cache of what the durable copy holds, not a record: its commit need not wait for the WAL to be
+        // flushed (the index transaction that made the instance part of the archive did). Visible to every reader at once;
+        // a crash may lose the last few rows, which WADO-RS then makes again from the file on first request.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+        var command = new NpgsqlBatchCommand(UpsertSql);
+        batch.BatchCommands.Add(command);
         command.Parameters.Add(Text(unique.Select(r => r.StudyInstanceUid)));
         command.Parameters.Add(Text(unique.Select(r => r.SeriesInstanceUid)));
         command.Parameters.Add(Text(unique.Select(r => r.SopInstanceUid)));
@@ -52,7 +59,7 @@ public sealed class PostgresInstanceMetadataStore : IInstanceMetadataStore
         command.Parameters.Add(Integers(unique.Select(r => r.Columns)));
         command.Parameters.Add(Integers(unique.Select(r => r.BitsAllocated)));
         command.Parameters.Add(Integers(unique.Select(r => r.NumberOfFrames)));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<InstanceMetadata>> GetAsync(string studyInstanceUid, string? seriesInstanceUid, CancellationToken cancellationToken)
