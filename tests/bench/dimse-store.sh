@@ -11,7 +11,9 @@
 # 512x512, ~526 MB) and one multi-frame object (Multi-frame Grayscale Word SC, 200 frames of 512x512, ~105 MB).
 # Everything runs inside one loopback-only network namespace (deploy/local/netns-run): storescp and Orthanc cannot bind a
 # single address. PostgreSQL (VNA_TEST_PG, default the test server on 127.0.0.1:55432) is reached through its Unix socket.
-# Ports 41400-41419. Environment: PARALLEL="1 4" (associations), TARGETS="vna storescp orthanc" (receivers), VNA_GEN_CT (gen-ct.py).
+# Ports 41400-41419. Environment: PARALLEL="1 4" (associations), TARGETS="vna storescp orthanc" (receivers), WARMUP=N
+# (send N instances of a separate 200-instance study to each fresh receiver, untimed, before the timed transfer: a server
+# that has run for a while rather than one just started; default 0), VNA_GEN_CT (gen-ct.py).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,6 +35,11 @@ if [[ "${VNA_IN_NETNS:-}" != 1 ]]; then
         rm -rf "$DATA/ct"; mkdir -p "$DATA"
         /usr/bin/python3 "$GEN_CT" --out "$DATA/ct" --studies 10 --instances 100 -q
         touch "$DATA/ct.done"
+    fi
+    if [[ ! -f "$DATA/warmup.done" ]]; then
+        rm -rf "$DATA/warmup"
+        /usr/bin/python3 "$GEN_CT" --out "$DATA/warmup" --studies 1 --instances 200 --seed 11 -q
+        touch "$DATA/warmup.done"
     fi
     if [[ ! -f "$DATA/multiframe.dcm" ]]; then
         rm -rf "$DATA/big-src"
@@ -76,6 +83,8 @@ mapfile -t CT < <(find "$DATA/ct" -type f -name '*.dcm' | sort)
 [[ ${#CT[@]} -gt 0 ]] || mapfile -t CT < <(find "$DATA/ct" -type f | sort)
 FILES=${#CT[@]}
 BYTES=$(du -cb "${CT[@]}" | tail -1 | cut -f1)
+mapfile -t WARM < <(find "$DATA/warmup" -type f | sort)
+WARMUP="${WARMUP:-0}"
 BIG="$DATA/multiframe.dcm"
 BIG_BYTES=$(stat -c %s "$BIG")
 SERVER_PID=""; DB=""
@@ -159,8 +168,12 @@ measure() { # TARGET CLIENT P SET(ct|big)
     local before; before=$(load)
     for ((r = 1; r <= RUNS; r++)); do
         "start_$target"
+        if [[ "$WARMUP" -gt 0 ]]; then
+            # Untimed: the receiver's first WARMUP instances of another study (JIT, first activations, first connections).
+            send storescu 1 "${WARM[@]:0:$WARMUP}" > /dev/null
+        fi
         t=$(send "$client" "$p" "${files[@]}")
-        n=$("count_$target")
+        n=$(( $("count_$target") - WARMUP ))
         stop_server
         [[ "$n" == "$expected" ]] || { log "$target/$client/P=$p/$set run $r: $n of $expected stored"; tail -5 "$WORK/client.log" >&2; }
         times+=("$t")
@@ -191,7 +204,7 @@ done
     echo "# DIMSE C-STORE ingest, $TS"
     echo
     echo "Machine: $(nproc) cores, load at start $START_LOAD, at end $(load). $FILES CT instances ($(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB);"
-    echo "multi-frame object $(awk -v b="$BIG_BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB. Medians of $RUNS runs (all runs' seconds in brackets); every run on a fresh receiver."
+    echo "multi-frame object $(awk -v b="$BIG_BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB. Medians of $RUNS runs (all runs' seconds in brackets); every run on a fresh receiver; warm-up before each timed run: $WARMUP instances (untimed)."
     echo
     echo "| receiver | sender | associations | data | instances/s | MB/s | median s [runs] | load 1/5/15 min before → after |"
     echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
