@@ -237,7 +237,10 @@ internal sealed unsafe class Htj2kCodec : IFrameCodec
 
             try
             {
-                return new ReadOnlySpan<byte>(data, checked((int)size)).ToArray();
+                // The one copy out of native memory, into an array the GC does not zero first (it is overwritten whole).
+                var bytes = GC.AllocateUninitializedArray<byte>(checked((int)size));
+                new ReadOnlySpan<byte>(data, bytes.Length).CopyTo(bytes);
+                return bytes;
             }
             finally
             {

@@ -75,6 +75,45 @@ struct encoded {
     std::vector<uint8_t> bytes;
 };
 
+// One line of one component from the interleaved input into OpenJPH's 32-bit line, masked (unsigned) or sign-extended
+// (signed) from bit_depth. Specialised per sample type, signedness and interleaving so the inner loop has no branches and
+// the compiler can vectorise it; src points at the line's first sample of the component.
+template <typename T, bool Signed, bool Interleaved>
+void fill_line(ojph::si32* __restrict dst, const uint8_t* __restrict src_bytes, uint32_t width, uint32_t comps, uint32_t bit_depth)
+{
+    const T* __restrict src = reinterpret_cast<const T*>(src_bytes);
+    const uint32_t step = Interleaved ? comps : 1u;
+    if constexpr (Signed) {
+        const int shift = 32 - static_cast<int>(bit_depth);
+        for (uint32_t x = 0; x < width; ++x) {
+            const uint32_t v = src[static_cast<size_t>(x) * step];
+            dst[x] = static_cast<int32_t>(v << shift) >> shift;
+        }
+    } else {
+        const uint32_t mask = (1u << bit_depth) - 1u;
+        for (uint32_t x = 0; x < width; ++x) {
+            dst[x] = static_cast<int32_t>(static_cast<uint32_t>(src[static_cast<size_t>(x) * step]) & mask);
+        }
+    }
+}
+
+using fill_fn = void (*)(ojph::si32*, const uint8_t*, uint32_t, uint32_t, uint32_t);
+
+fill_fn pick_fill(uint32_t bytes_per_sample, bool is_signed, uint32_t comps)
+{
+    const bool interleaved = comps > 1;
+    if (bytes_per_sample == 1) {
+        if (is_signed) {
+            return interleaved ? fill_line<uint8_t, true, true> : fill_line<uint8_t, true, false>;
+        }
+        return interleaved ? fill_line<uint8_t, false, true> : fill_line<uint8_t, false, false>;
+    }
+    if (is_signed) {
+        return interleaved ? fill_line<uint16_t, true, true> : fill_line<uint16_t, true, false>;
+    }
+    return interleaved ? fill_line<uint16_t, false, true> : fill_line<uint16_t, false, false>;
+}
+
 int fail(const char* what)
 {
     if (t_error.empty()) {
@@ -135,24 +174,13 @@ VNA_API int vna_ojph_encode(const void* pixels, uint32_t width, uint32_t height,
         cs.set_planar(!(color_transform != 0 && comps >= 3));
 
         vec_outfile out;
-        out.data.reserve(static_cast<size_t>(width) * height * comps * bytes_per_sample / 2 + 1024);
+        // Room for a lossless codestream a little larger than the raw samples, so the buffer is never moved while OpenJPH
+        // writes (untouched capacity costs address space, not memory).
+        out.data.reserve(static_cast<size_t>(width) * height * comps * bytes_per_sample + 65536);
         cs.write_headers(&out);
 
-        const int shift = 32 - static_cast<int>(bit_depth);
-        const uint32_t mask = bit_depth >= 32 ? 0xFFFFFFFFu : ((1u << bit_depth) - 1u);
-        const auto* p8 = static_cast<const uint8_t*>(pixels);
-        const auto* p16 = static_cast<const uint16_t*>(pixels);
         const size_t row_samples = static_cast<size_t>(width) * comps;
-
-        // One line of component c, row y, from the interleaved input (masked or sign-extended from bit_depth).
-        auto fill = [&](ojph::si32* dst, uint32_t c, uint32_t y) {
-            const size_t base = y * row_samples + c;
-            for (uint32_t x = 0; x < width; ++x) {
-                const size_t i = base + static_cast<size_t>(x) * comps;
-                uint32_t v = (bytes_per_sample == 1 ? p8[i] : p16[i]) & mask;
-                dst[x] = is_signed ? (static_cast<int32_t>(v << shift) >> shift) : static_cast<int32_t>(v);
-            }
-        };
+        const fill_fn fill = pick_fill(bytes_per_sample, is_signed != 0, comps);
         ojph::ui32 next = 0;
         ojph::line_buf* line = cs.exchange(nullptr, next);
         const bool planar = cs.is_planar();
@@ -160,7 +188,10 @@ VNA_API int vna_ojph_encode(const void* pixels, uint32_t width, uint32_t height,
         const uint32_t inner = planar ? height : comps;
         for (uint32_t a = 0; a < outer; ++a) {
             for (uint32_t b = 0; b < inner; ++b) {
-                fill(line->i32, planar ? a : b, planar ? b : a);
+                const uint32_t c = planar ? a : b;
+                const uint32_t y = planar ? b : a;
+                fill(line->i32, static_cast<const uint8_t*>(pixels) + (y * row_samples + c) * bytes_per_sample, width, comps,
+                     bit_depth);
                 line = cs.exchange(line, next);
             }
         }
