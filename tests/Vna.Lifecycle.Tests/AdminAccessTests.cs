@@ -97,6 +97,106 @@ public sealed class AdminAccessTests
         Assert.Contains("404", adminVerify.Errors, StringComparison.Ordinal); // let in; there is no such study
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Storing_and_looking_up_through_the_archive_api_need_a_token_for_the_department()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var admin = await LifecycleHarness.RequirePostgresAsync();
+        await using var database = await TestDatabase.CreateAsync(admin, "vna_api_access", ct);
+        using var scratch = new ScratchFolder("api-access");
+        var settings = new ServerSettings
+        {
+            Name = "api-access",
+            Postgres = database.ConnectionString,
+            WorkDirectory = scratch.Sub("work"),
+            DataDirectory = scratch.Sub("data"),
+            HttpPort = LifecyclePorts.Next(),
+            SiloPort = LifecyclePorts.Next(),
+            GatewayPort = LifecyclePorts.Next(),
+            DimsePort = LifecyclePorts.Next(),
+            Configuration = new Dictionary<string, string>
+            {
+                ["Dimse__Enabled"] = "false",
+                ["DicomWeb__Authentication__Mode"] = "Jwt",
+                ["DicomWeb__Authentication__SigningKey"] = SigningKey,
+                ["DicomWeb__Authentication__Issuer"] = Issuer,
+                ["DicomWeb__Authentication__Audience"] = Audience,
+                ["Archive__DefaultDepartment"] = "radiology",
+                ["Archive__Departments__0__Name"] = "radiology",
+                ["Archive__Departments__1__Name"] = "cardiology",
+            },
+        };
+        await using var server = await ServerProcess.StartAsync(settings, ct);
+        using var http = ArchiveHttp.CreateClient();
+        var instance = SyntheticCt.CreateStudy(4242, 1, 1)[0];
+        var bytes = await SyntheticCt.EncodeAsync(instance, ct);
+        var sop = instance.SopInstanceUid;
+        var study = instance.Study.StudyInstanceUid;
+        var radiologyWriter = Token(["writer"], "pacs-rad", departments: ["radiology"]);
+        var cardiologyWriter = Token(["writer"], "pacs-card", departments: ["cardiology"]);
+        var radiologyReader = Token(["reader"], "viewer-rad", departments: ["radiology"]);
+        var cardiologyReader = Token(["reader"], "viewer-card", departments: ["cardiology"]);
+        var administrator = Token(["admin"], "admin-ann");
+
+        // Storing: no token 401, a reader 403, a writer for another department 403 (header or default department) — and
+        // nothing of those attempts is in the archive.
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(null, null));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(radiologyReader, "radiology"));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(cardiologyWriter, "radiology"));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(cardiologyWriter, null));
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(http, server.BaseAddress, $"api/instances/{sop}", administrator, ct)).Status);
+
+        // The department's writer stores (by header, and again by the default department: a duplicate, acknowledged).
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(radiologyWriter, "radiology"));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(radiologyWriter, null));
+
+        // Looking up: no token 401; a reader of another department 403; the department's reader and an admin 200.
+        foreach (var path in new[] { $"api/instances/{sop}", $"api/studies/{study}" })
+        {
+            Assert.Equal((HttpStatusCode.Unauthorized, "Bearer"), await GetAsync(http, server.BaseAddress, path, null, ct));
+            Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync(http, server.BaseAddress, path, cardiologyReader, ct)).Status);
+            Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, server.BaseAddress, path, radiologyReader, ct)).Status);
+            Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, server.BaseAddress, path, administrator, ct)).Status);
+        }
+
+        // vna import sends $VNA_TOKEN: refused without it (exit 3, nothing new), stored with the writer's token.
+        var other = SyntheticCt.CreateStudy(4243, 1, 1)[0];
+        var folder = scratch.Sub("import");
+        await SyntheticCt.WriteAsync(other, Path.Combine(folder, "one.dcm"), ct);
+        var refused = await VnaCli.RunWithAsync(server.BaseAddress, settings.WorkDirectory, new Dictionary<string, string>(), ct, "import", folder);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(http, server.BaseAddress, $"api/instances/{other.SopInstanceUid}", administrator, ct)).Status);
+        var imported = await VnaCli.RunWithAsync(server.BaseAddress, settings.WorkDirectory, new Dictionary<string, string> { ["VNA_TOKEN"] = radiologyWriter }, ct, "import", folder);
+        Assert.Equal(0, imported.ExitCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, server.BaseAddress, $"api/instances/{other.SopInstanceUid}", administrator, ct)).Status);
+
+        async Task<HttpStatusCode> PostAsync(string? token, string? department)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseAddress, "api/instances"))
+            {
+                Content = new ByteArrayContent(bytes),
+            };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
+            if (department is not null)
+            {
+                request.Headers.Add("X-Vna-Department", department);
+            }
+
+            if (token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            using var response = await http.SendAsync(request, ct);
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+
+            return response.StatusCode;
+        }
+    }
+
     private static async Task<(HttpStatusCode Status, string? Challenge)> GetAsync(HttpClient http, Uri server, string path, string? token, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server, path));
@@ -117,7 +217,7 @@ public sealed class AdminAccessTests
         return (response.StatusCode, response.Headers.WwwAuthenticate.FirstOrDefault()?.Scheme);
     }
 
-    private static string Token(string[] roles, string subject, string key = SigningKey)
+    private static string Token(string[] roles, string subject, string key = SigningKey, string[]? departments = null)
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -128,7 +228,7 @@ public sealed class AdminAccessTests
             IssuedAt = now.AddMinutes(-1),
             Expires = now.AddMinutes(10),
             Subject = new ClaimsIdentity([new Claim("sub", subject)]),
-            Claims = new Dictionary<string, object> { ["roles"] = roles, ["departments"] = new[] { "*" } },
+            Claims = new Dictionary<string, object> { ["roles"] = roles, ["departments"] = departments ?? ["*"] },
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
         });
     }

@@ -86,6 +86,9 @@ internal sealed class ArchiveClient : IDisposable
                 request.Headers.Add(DepartmentHeader, _department);
             }
 
+            // A server in Jwt mode needs a writer's token for the department ($VNA_TOKEN, as the admin commands send it).
+            Admin.AdminToken.Apply(request);
+
             try
             {
                 using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Vna.Core;
+using Vna.Web.Access;
 
 namespace Vna.Server.Endpoints;
 
@@ -16,10 +17,12 @@ internal static class AdminEndpoints
     public static IEndpointRouteBuilder MapVnaAdminEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", () => TypedResults.Text("ok"));
+        // The same access rules as DICOMweb: in Jwt mode a bearer token (storing: writer or admin, for the department it
+        // stores for; looking up: a reader of the data's department); in development mode loopback callers only.
         var api = app.MapGroup("/api");
-        api.MapPost("/instances", StoreAsync);
-        api.MapGet("/studies/{studyInstanceUid}", GetStudyAsync);
-        api.MapGet("/instances/{sopInstanceUid}", GetInstanceAsync);
+        api.MapPost("/instances", StoreAsync).RequireVnaPermission(DicomWebPermission.Write);
+        api.MapGet("/studies/{studyInstanceUid}", GetStudyAsync).RequireVnaPermission(DicomWebPermission.Read);
+        api.MapGet("/instances/{sopInstanceUid}", GetInstanceAsync).RequireVnaPermission(DicomWebPermission.Read);
         return app;
     }
 
@@ -58,6 +61,16 @@ internal static class AdminEndpoints
                 extensions: new Dictionary<string, object?> { ["failure"] = StoreFailure.NotAuthorized.ToString() });
         }
 
+        var caller = AdminAccess.Caller(request.HttpContext);
+        if (!caller.MayWrite(department))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "The object was not stored",
+                detail: $"The caller may not store for the department '{department}'.",
+                extensions: new Dictionary<string, object?> { ["failure"] = StoreFailure.NotAuthorized.ToString() });
+        }
+
         var storeRequest = new StoreRequest
         {
             Department = department,
@@ -87,18 +100,38 @@ internal static class AdminEndpoints
             extensions: new Dictionary<string, object?> { ["failure"] = result.Failure.ToString(), ["sopInstanceUid"] = result.SopInstanceUid });
     }
 
-    private static async Task<Results<Ok<StudySummary>, NotFound>> GetStudyAsync(string studyInstanceUid, IStudyCoordinator coordinator, CancellationToken cancellationToken)
+    /// <summary>GET /api/studies/{uid}: the study's summary, to a caller who may read at least one of its source departments.</summary>
+    private static async Task<IResult> GetStudyAsync(HttpContext context, string studyInstanceUid, IStudyCoordinator coordinator, CancellationToken cancellationToken)
     {
         var summary = await coordinator.GetStudyAsync(studyInstanceUid, cancellationToken);
-        return summary is null ? TypedResults.NotFound() : TypedResults.Ok(summary);
+        if (summary is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var caller = AdminAccess.Caller(context);
+        return caller.SeesAllDepartments || summary.SourceDepartments.Any(caller.MayRead)
+            ? TypedResults.Ok(summary)
+            : OutOfScope();
     }
 
-    private static async Task<Results<Ok<InstanceResponse>, NotFound>> GetInstanceAsync(string sopInstanceUid, IIndexStore index, CancellationToken cancellationToken)
+    /// <summary>GET /api/instances/{uid}: the instance's placement, to a caller who may read its source department.</summary>
+    private static async Task<IResult> GetInstanceAsync(HttpContext context, string sopInstanceUid, IIndexStore index, CancellationToken cancellationToken)
     {
         var instance = await index.FindInstanceAsync(sopInstanceUid, cancellationToken);
+        if (instance is not null && !AdminAccess.Caller(context).MayRead(instance.SourceDepartment))
+        {
+            return OutOfScope();
+        }
+
         return instance is null
             ? TypedResults.NotFound()
             : TypedResults.Ok(new InstanceResponse(instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid,
                 instance.TransferSyntaxUid, instance.Size, instance.Sha256, instance.Tier.ToString(), instance.Location, instance.ReceivedAt));
     }
+
+    private static IResult OutOfScope() => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "Forbidden",
+        detail: "The caller's departments may not read this data.");
 }

@@ -22,6 +22,25 @@ public static class AdminAccess
     }
 
     /// <summary>
+    /// Requires an authenticated caller with the DICOMweb <paramref name="permission"/> (read: reader, writer,
+    /// compliance-officer or admin; write: writer or admin), checked exactly as DICOMweb checks it; the handler then reads
+    /// the caller, with its departments, from <see cref="Caller"/>.
+    /// </summary>
+    public static TBuilder RequireVnaPermission<TBuilder>(this TBuilder builder, DicomWebPermission permission)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddEndpointFilter(new AccessFilter(permission));
+    }
+
+    /// <summary>The caller <see cref="RequireVnaPermission{TBuilder}"/> let in (in development mode: every department, admin).</summary>
+    public static DicomWebCaller Caller(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return AccessFilter.GetCaller(context);
+    }
+
+    /// <summary>
     /// The authenticated caller's name (the token's subject) once <see cref="RequireVnaRole{TBuilder}"/> let the request
     /// in; null in development mode, where no one is authenticated (the caller may then name itself, e.g. X-Vna-User).
     /// </summary>
