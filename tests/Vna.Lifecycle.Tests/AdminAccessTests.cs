@@ -29,31 +29,15 @@ public sealed class AdminAccessTests
         var s3 = await S3Server.NewBucketsAsync(await S3Server.RequireAsync(), ct);
         await using var database = await TestDatabase.CreateAsync(admin, "vna_lifecycle_access", ct);
         using var scratch = new ScratchFolder("lifecycle-access");
-        var settings = new ServerSettings
+        var settings = JwtServer("lifecycle-access", database.ConnectionString, scratch, new Dictionary<string, string>
         {
-            Name = "lifecycle-access",
-            Postgres = database.ConnectionString,
-            WorkDirectory = scratch.Sub("work"),
-            DataDirectory = scratch.Sub("data"),
-            HttpPort = LifecyclePorts.Next(),
-            SiloPort = LifecyclePorts.Next(),
-            GatewayPort = LifecyclePorts.Next(),
-            DimsePort = LifecyclePorts.Next(),
-            Configuration = new Dictionary<string, string>
-            {
-                ["Dimse__Enabled"] = "false",
-                ["DicomWeb__Authentication__Mode"] = "Jwt",
-                ["DicomWeb__Authentication__SigningKey"] = SigningKey,
-                ["DicomWeb__Authentication__Issuer"] = Issuer,
-                ["DicomWeb__Authentication__Audience"] = Audience,
-                ["Tiers__Enabled"] = "true",
-                ["Tiers__S3__ServiceUrl"] = s3.ServiceUrl,
-                ["Tiers__S3__AccessKey"] = s3.AccessKey,
-                ["Tiers__S3__SecretKey"] = s3.SecretKey,
-                ["Tiers__S3__WarmBucket"] = s3.WarmBucket,
-                ["Tiers__S3__ColdBucket"] = s3.ColdBucket,
-            },
-        };
+            ["Tiers__Enabled"] = "true",
+            ["Tiers__S3__ServiceUrl"] = s3.ServiceUrl,
+            ["Tiers__S3__AccessKey"] = s3.AccessKey,
+            ["Tiers__S3__SecretKey"] = s3.SecretKey,
+            ["Tiers__S3__WarmBucket"] = s3.WarmBucket,
+            ["Tiers__S3__ColdBucket"] = s3.ColdBucket,
+        });
         await using var server = await ServerProcess.StartAsync(settings, ct);
         using var http = ArchiveHttp.CreateClient();
         var officer = Token(["compliance-officer"], "officer-jane");
@@ -104,28 +88,12 @@ public sealed class AdminAccessTests
         var admin = await LifecycleHarness.RequirePostgresAsync();
         await using var database = await TestDatabase.CreateAsync(admin, "vna_api_access", ct);
         using var scratch = new ScratchFolder("api-access");
-        var settings = new ServerSettings
+        var settings = JwtServer("api-access", database.ConnectionString, scratch, new Dictionary<string, string>
         {
-            Name = "api-access",
-            Postgres = database.ConnectionString,
-            WorkDirectory = scratch.Sub("work"),
-            DataDirectory = scratch.Sub("data"),
-            HttpPort = LifecyclePorts.Next(),
-            SiloPort = LifecyclePorts.Next(),
-            GatewayPort = LifecyclePorts.Next(),
-            DimsePort = LifecyclePorts.Next(),
-            Configuration = new Dictionary<string, string>
-            {
-                ["Dimse__Enabled"] = "false",
-                ["DicomWeb__Authentication__Mode"] = "Jwt",
-                ["DicomWeb__Authentication__SigningKey"] = SigningKey,
-                ["DicomWeb__Authentication__Issuer"] = Issuer,
-                ["DicomWeb__Authentication__Audience"] = Audience,
-                ["Archive__DefaultDepartment"] = "radiology",
-                ["Archive__Departments__0__Name"] = "radiology",
-                ["Archive__Departments__1__Name"] = "cardiology",
-            },
-        };
+            ["Archive__DefaultDepartment"] = "radiology",
+            ["Archive__Departments__0__Name"] = "radiology",
+            ["Archive__Departments__1__Name"] = "cardiology",
+        });
         await using var server = await ServerProcess.StartAsync(settings, ct);
         using var http = ArchiveHttp.CreateClient();
         var instance = SyntheticCt.CreateStudy(4242, 1, 1)[0];
@@ -195,6 +163,28 @@ public sealed class AdminAccessTests
 
             return response.StatusCode;
         }
+    }
+
+    /// <summary>A server in Jwt mode with this class's signing key, issuer and audience, DIMSE off, plus <paramref name="extra"/>.</summary>
+    private static ServerSettings JwtServer(string name, string postgres, ScratchFolder scratch, Dictionary<string, string> extra)
+    {
+        extra["Dimse__Enabled"] = "false";
+        extra["DicomWeb__Authentication__Mode"] = "Jwt";
+        extra["DicomWeb__Authentication__SigningKey"] = SigningKey;
+        extra["DicomWeb__Authentication__Issuer"] = Issuer;
+        extra["DicomWeb__Authentication__Audience"] = Audience;
+        return new ServerSettings
+        {
+            Name = name,
+            Postgres = postgres,
+            WorkDirectory = scratch.Sub("work"),
+            DataDirectory = scratch.Sub("data"),
+            HttpPort = LifecyclePorts.Next(),
+            SiloPort = LifecyclePorts.Next(),
+            GatewayPort = LifecyclePorts.Next(),
+            DimsePort = LifecyclePorts.Next(),
+            Configuration = extra,
+        };
     }
 
     private static async Task<(HttpStatusCode Status, string? Challenge)> GetAsync(HttpClient http, Uri server, string path, string? token, CancellationToken ct)
