@@ -91,6 +91,14 @@ public sealed class PostgresMigrationJournal(NpgsqlDataSource dataSource) : IMig
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task FinishStaleAsync(string studyInstanceUid, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE tier_migration SET state = 'done', error = NULL, finished_at = now() WHERE study_instance_uid = $1 AND state = 'running'");
+        command.Parameters.AddWithValue(studyInstanceUid);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task FailAsync(long id, string error, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(

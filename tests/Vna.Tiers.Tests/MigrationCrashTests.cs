@@ -118,4 +118,68 @@ public sealed class MigrationCrashTests
 
         TestContext.Current.TestOutputHelper?.WriteLine($"crash during migration: {warmAtCrash} of {Studies} studies had moved and {queuedAtCrash} were still queued at the kill; {await database.ScalarAsync<long>("SELECT count(*) FROM tier_migration", ct)} journal rows");
     }
+
+    /// <summary>
+    /// The narrowest window of a move: the grain has cleared its record of the move (step 5) and the process dies before
+    /// the journal row is closed. The restarted server resumes that running row; the grain finds nothing to move and must
+    /// close the row, not leave the operators a move that runs forever.
+    /// </summary>
+    [Fact(Timeout = 180_000)]
+    public async Task A_journal_row_left_running_after_the_move_ended_is_closed_after_a_restart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var admin = await Postgres.RequireAsync();
+        var s3 = await S3Server.NewBucketsAsync(await S3Server.RequireAsync(), ct);
+        using var scratch = new ScratchFolder("tiers-stale");
+        await using var database = await TestDatabase.CreateAsync(admin, "vna_tiers_stale", ct);
+        var settings = TieredServer.Settings("tiers-stale", database.ConnectionString, scratch, s3);
+        using var http = ArchiveHttp.CreateClient(TimeSpan.FromMinutes(2));
+        var study = SyntheticCt.CreateStudy(700, 1, 4);
+        var uid = study[0].Study.StudyInstanceUid;
+
+        var server = await ServerProcess.StartAsync(settings, ct);
+        Dictionary<string, string> sent;
+        try
+        {
+            sent = await TieredServer.ImportAsync(http, server.BaseAddress, study, ct);
+            using (var queued = await TieredServer.QueueAsync(http, server.BaseAddress, [uid], "warm", ct))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, queued.StatusCode);
+            }
+
+            var clock = Stopwatch.StartNew();
+            while ((await TieredServer.MigrationsAsync(http, server.BaseAddress, ct)).Single().State != "done")
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "the move did not finish");
+                await Task.Delay(50, ct);
+            }
+
+            await server.KillAsync(ct);
+        }
+        finally
+        {
+            await server.KillAsync(CancellationToken.None);
+            await server.DisposeAsync();
+        }
+
+        // What that crash leaves: the study wholly on the warm tier, the grain's record cleared, the journal row running.
+        Assert.Equal(1L, await database.ScalarAsync<long>(
+            "WITH r AS (UPDATE tier_migration SET state = 'running', finished_at = NULL WHERE study_instance_uid = $1 RETURNING 1) SELECT count(*) FROM r", ct, uid));
+        Assert.Equal((long)sent.Count, await database.ScalarAsync<long>("SELECT count(*) FROM instance WHERE tier = 1", ct));
+
+        await using var restarted = await ServerProcess.StartAsync(settings with { Name = "tiers-stale-2" }, ct);
+        var wait = Stopwatch.StartNew();
+        while (await database.ScalarAsync<long>("SELECT count(*) FROM tier_migration WHERE state = 'running'", ct) > 0)
+        {
+            Assert.True(wait.Elapsed < TimeSpan.FromMinutes(1), "the running journal row was never closed after the restart");
+            await Task.Delay(200, ct);
+        }
+
+        Assert.Equal("done", (await TieredServer.MigrationsAsync(http, restarted.BaseAddress, ct)).Single().State);
+        foreach (var (sop, sha) in sent)
+        {
+            var (status, readSha, _) = await TieredServer.ReadAsync(http, restarted.BaseAddress, sop, 0, ct);
+            Assert.Equal((200, sha), (status, readSha));
+        }
+    }
 }

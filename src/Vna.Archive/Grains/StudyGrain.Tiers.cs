@@ -134,6 +134,13 @@ public sealed partial class StudyGrain : IStudyTierGrain
                 await state.WriteStateAsync(cancellationToken);
             }
 
+            // Nothing is moving (this grain is the study's only mover): a running journal record left by a crash between
+            // the end of the last move (5) and its record being closed is closed now, instead of showing a move forever.
+            if (journal is not null)
+            {
+                await journal.FinishStaleAsync(uid, cancellationToken);
+            }
+
             return new TierMoveResult(target, 0, 0, 0, _instances.Count);
         }
 

@@ -14,4 +14,10 @@ public interface IMigrationJournal
     Task FinishAsync(long id, int instances, long bytes, CancellationToken cancellationToken);
 
     Task FailAsync(long id, string error, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Closes as done a running record of the study that no move holds any more: a crash after the study's move ended
+    /// (the grain's record cleared) but before its journal record was; the study is on its target.
+    /// </summary>
+    Task FinishStaleAsync(string studyInstanceUid, CancellationToken cancellationToken);
 }
