@@ -106,17 +106,25 @@ public sealed class AdminAccessTests
         var cardiologyReader = Token(["reader"], "viewer-card", departments: ["cardiology"]);
         var administrator = Token(["admin"], "admin-ann");
 
-        // Storing: no token 401, a reader 403, a writer for another department 403 (header or default department) — and
-        // nothing of those attempts is in the archive.
-        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(null, null));
-        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(radiologyReader, "radiology"));
-        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(cardiologyWriter, "radiology"));
-        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(cardiologyWriter, null));
+        // Storing: no token 401, a reader 403, a writer naming another department 403, a writer of several departments
+        // naming none 403 — and nothing of those attempts is in the archive.
+        var bothWriter = Token(["writer"], "pacs-both", departments: ["radiology", "cardiology"]);
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(bytes, null, null));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(bytes, radiologyReader, "radiology"));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(bytes, cardiologyWriter, "radiology"));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(bytes, bothWriter, null));
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(http, server.BaseAddress, $"api/instances/{sop}", administrator, ct)).Status);
 
-        // The department's writer stores (by header, and again by the default department: a duplicate, acknowledged).
-        Assert.Equal(HttpStatusCode.OK, await PostAsync(radiologyWriter, "radiology"));
-        Assert.Equal(HttpStatusCode.OK, await PostAsync(radiologyWriter, null));
+        // The department's writer stores (by header, and again by its token's one department: a duplicate, acknowledged).
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(bytes, radiologyWriter, "radiology"));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(bytes, radiologyWriter, null));
+
+        // Without the header the department is the token's one department, as for STOW-RS, not the archive's default: the
+        // cardiology writer's instance is cardiology's (its reader sees it, radiology's does not).
+        var cardiac = SyntheticCt.CreateStudy(4244, 1, 1)[0];
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(await SyntheticCt.EncodeAsync(cardiac, ct), cardiologyWriter, null));
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, server.BaseAddress, $"api/instances/{cardiac.SopInstanceUid}", cardiologyReader, ct)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync(http, server.BaseAddress, $"api/instances/{cardiac.SopInstanceUid}", radiologyReader, ct)).Status);
 
         // Looking up: no token 401; a reader of another department 403; the department's reader and an admin 200.
         foreach (var path in new[] { $"api/instances/{sop}", $"api/studies/{study}" })
@@ -138,11 +146,11 @@ public sealed class AdminAccessTests
         Assert.Equal(0, imported.ExitCode);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, server.BaseAddress, $"api/instances/{other.SopInstanceUid}", administrator, ct)).Status);
 
-        async Task<HttpStatusCode> PostAsync(string? token, string? department)
+        async Task<HttpStatusCode> PostAsync(byte[] body, string? token, string? department)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseAddress, "api/instances"))
             {
-                Content = new ByteArrayContent(bytes),
+                Content = new ByteArrayContent(body),
             };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
             if (department is not null)
@@ -165,26 +173,14 @@ public sealed class AdminAccessTests
         }
     }
 
-    /// <summary>A server in Jwt mode with this class's signing key, issuer and audience, DIMSE off, plus <paramref name="extra"/>.</summary>
+    /// <summary>A server in Jwt mode with this class's signing key, issuer and audience, plus <paramref name="extra"/>.</summary>
     private static ServerSettings JwtServer(string name, string postgres, ScratchFolder scratch, Dictionary<string, string> extra)
     {
-        extra["Dimse__Enabled"] = "false";
         extra["DicomWeb__Authentication__Mode"] = "Jwt";
         extra["DicomWeb__Authentication__SigningKey"] = SigningKey;
         extra["DicomWeb__Authentication__Issuer"] = Issuer;
         extra["DicomWeb__Authentication__Audience"] = Audience;
-        return new ServerSettings
-        {
-            Name = name,
-            Postgres = postgres,
-            WorkDirectory = scratch.Sub("work"),
-            DataDirectory = scratch.Sub("data"),
-            HttpPort = LifecyclePorts.Next(),
-            SiloPort = LifecyclePorts.Next(),
-            GatewayPort = LifecyclePorts.Next(),
-            DimsePort = LifecyclePorts.Next(),
-            Configuration = extra,
-        };
+        return LifecycleServer.Settings(name, postgres, scratch, extra);
     }
 
     private static async Task<(HttpStatusCode Status, string? Challenge)> GetAsync(HttpClient http, Uri server, string path, string? token, CancellationToken ct)

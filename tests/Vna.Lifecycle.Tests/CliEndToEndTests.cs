@@ -27,22 +27,10 @@ public sealed class CliEndToEndTests
         var admin = await LifecycleHarness.RequirePostgresAsync();
         await using var database = await TestDatabase.CreateAsync(admin, "vna_lifecycle_cli", ct);
         using var scratch = new ScratchFolder("lifecycle-cli");
-        var settings = new ServerSettings
+        var settings = LifecycleServer.Settings("lifecycle", database.ConnectionString, scratch, new Dictionary<string, string>
         {
-            Name = "lifecycle",
-            Postgres = database.ConnectionString,
-            WorkDirectory = scratch.Sub("work"),
-            DataDirectory = scratch.Sub("data"),
-            HttpPort = LifecyclePorts.Next(),
-            SiloPort = LifecyclePorts.Next(),
-            GatewayPort = LifecyclePorts.Next(),
-            DimsePort = LifecyclePorts.Next(),
-            Configuration = new Dictionary<string, string>
-            {
-                ["Lifecycle__PolicyDirectory"] = Path.Combine(RepositoryPaths.Root, "policies"),
-                ["Dimse__Enabled"] = "false",
-            },
-        };
+            ["Lifecycle__PolicyDirectory"] = Path.Combine(RepositoryPaths.Root, "policies"),
+        });
         await using var server = await ServerProcess.StartAsync(settings, ct);
         using var http = ArchiveHttp.CreateClient();
         var work = settings.WorkDirectory;

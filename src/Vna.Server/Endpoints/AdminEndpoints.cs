@@ -27,9 +27,9 @@ internal static class AdminEndpoints
     }
 
     /// <summary>
-    /// POST /api/instances with a Part 10 file as the body (Content-Type application/dicom). The department is the
-    /// X-Vna-Department header (default: Archive:DefaultDepartment; 403 when there is none). 200 only once the object is
-    /// durable and indexed.
+    /// POST /api/instances with a Part 10 file as the body (Content-Type application/dicom). The department is chosen as
+    /// for STOW-RS (<see cref="StoreDepartment"/>: the X-Vna-Department header, the token's one department, the archive's
+    /// default; 403 when the caller may store for none). 200 only once the object is durable and indexed.
     /// </summary>
     private static async Task<IResult> StoreAsync(HttpRequest request, StoreService store, IOptionsMonitor<ArchiveOptions> options, CancellationToken cancellationToken)
     {
@@ -48,33 +48,24 @@ internal static class AdminEndpoints
             bodyLimit.MaxRequestBodySize = null;
         }
 
-        // Without the header: the archive's configured default department (Archive:DefaultDepartment), not a fixed name.
-        var department = request.Headers["X-Vna-Department"].FirstOrDefault() is { } named && !string.IsNullOrWhiteSpace(named)
-            ? named.Trim()
-            : options.CurrentValue.DefaultDepartment;
-        if (string.IsNullOrWhiteSpace(department))
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                title: "The object was not stored",
-                detail: "No X-Vna-Department header, and the archive has no default department.",
-                extensions: new Dictionary<string, object?> { ["failure"] = StoreFailure.NotAuthorized.ToString() });
-        }
-
+        // The same choice as STOW-RS: the X-Vna-Department header, else the token's one department, else the archive's
+        // default — each only when the caller may store for it.
         var caller = AdminAccess.Caller(request.HttpContext);
-        if (!caller.MayWrite(department))
+        var (department, refusal) = StoreDepartment.Resolve(request, caller, options.CurrentValue);
+        if (department is null)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status403Forbidden,
                 title: "The object was not stored",
-                detail: $"The caller may not store for the department '{department}'.",
+                detail: refusal,
                 extensions: new Dictionary<string, object?> { ["failure"] = StoreFailure.NotAuthorized.ToString() });
         }
 
         var storeRequest = new StoreRequest
         {
             Department = department,
-            Actor = "http:" + (request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+            // Who, for the audit trail: the token's subject ("development" in development mode) and the address it came from.
+            Actor = $"http:{caller.Name}@{request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown"}",
         };
 
         var result = await store.StoreAsync(request.Body, storeRequest, cancellationToken);

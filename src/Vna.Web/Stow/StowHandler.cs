@@ -57,7 +57,7 @@ internal static partial class StowHandler
 
         var caller = AccessFilter.GetCaller(context);
         var archive = services.GetRequiredService<IOptionsMonitor<ArchiveOptions>>().CurrentValue;
-        var (department, refusal) = StowDepartment.Resolve(request, caller, archive);
+        var (department, refusal) = StoreDepartment.Resolve(request, caller, archive);
         if (department is null)
         {
             return Problems.Forbidden(refusal!);

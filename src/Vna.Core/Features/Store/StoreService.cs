@@ -524,33 +524,19 @@ public sealed partial class StoreService
     private static DicomReaderOptions ReaderOptions(IHotWrite write) =>
         new() { BulkDataThreshold = ReaderBulkDataThreshold, SpoolDirectory = Path.GetDirectoryName(write.TemporaryPath) };
 
-    /// <summary>A JSON object of string properties, written without reflection (the vna command is compiled native AOT).</summary>
-    private static string AuditDetails(params (string Name, string? Value)[] properties)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var (name, value) in properties)
-            {
-                writer.WriteString(name, value);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
     /// <summary>Writes an audit record; false (logged) when the sink failed, so that a deletion it should precede does not happen.</summary>
     private async Task<bool> AuditAsync(StoreRequest request, StoredInstance instance, string action, string reason, string? previousLocation)
     {
-        var details = AuditDetails(
-            ("department", instance.SourceDepartment),
-            ("seriesInstanceUid", instance.SeriesInstanceUid),
-            ("sha256", instance.Sha256),
-            ("location", instance.Location),
-            ("previousLocation", previousLocation));
+        var details = JsonSerializer.Serialize(
+            new Dictionary<string, string?>
+            {
+                ["department"] = instance.SourceDepartment,
+                ["seriesInstanceUid"] = instance.SeriesInstanceUid,
+                ["sha256"] = instance.Sha256,
+                ["location"] = instance.Location,
+                ["previousLocation"] = previousLocation,
+            },
+            StoreJsonContext.Default.DictionaryStringString);
         var record = new AuditRecord
         {
             At = _timeProvider.GetUtcNow(),

@@ -1,17 +1,22 @@
 using Microsoft.AspNetCore.Http;
 using Vna.Core;
-using Vna.Web.Access;
 
-namespace Vna.Web.Stow;
+namespace Vna.Web.Access;
 
-/// <summary>Which department a STOW-RS request stores for: the X-Vna-Department header, the token's one department, or the archive's default.</summary>
-internal static class StowDepartment
+/// <summary>
+/// Which department an HTTP store (STOW-RS, the archive's <c>POST /api/instances</c>) is for: the X-Vna-Department header,
+/// the token's one department, or the archive's default — each only when the caller may write for it.
+/// </summary>
+public static class StoreDepartment
 {
     public const string Header = "X-Vna-Department";
 
     /// <summary>The department, or the reason the caller may not store.</summary>
     public static (string? Department, string? Problem) Resolve(HttpRequest request, DicomWebCaller caller, ArchiveOptions archive)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(archive);
         var named = request.Headers[Header].FirstOrDefault()?.Trim();
         if (!string.IsNullOrEmpty(named))
         {
