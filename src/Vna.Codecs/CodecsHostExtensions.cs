@@ -11,13 +11,20 @@ namespace Vna.Codecs;
 /// <summary>Registers the codecs as the archive's <see cref="IInstanceTranscoder"/> (replacing the pass-through default).</summary>
 public static class CodecsHostExtensions
 {
-    public static IHostApplicationBuilder AddVnaCodecs(this IHostApplicationBuilder builder)
+    /// <param name="builder">The host.</param>
+    /// <param name="defaultSealKeyFile">
+    /// Where the archive's <see cref="CodestreamSeal"/> key lives when <c>Vna:Codecs:SealKeyFile</c> does not say (the server
+    /// passes a file in its data folder, shared by its silos); made on first use. Null and unset: nothing is sealed.
+    /// </param>
+    public static IHostApplicationBuilder AddVnaCodecs(this IHostApplicationBuilder builder, string? defaultSealKeyFile = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = Read(builder.Configuration.GetSection(CodecsOptions.SectionName));
+        options.SealKeyFile ??= defaultSealKeyFile;
         builder.Services.AddSingleton(options);
         builder.Services.RemoveAll<IInstanceTranscoder>();
-        builder.Services.AddSingleton<IInstanceTranscoder>(_ => new DicomInstanceTranscoder(options));
+        builder.Services.AddSingleton<IInstanceTranscoder>(_ =>
+            new DicomInstanceTranscoder(options, options.SealKeyFile is { Length: > 0 } keyFile ? CodestreamSeal.LoadOrCreate(keyFile) : null));
         return builder;
     }
 
@@ -34,6 +41,7 @@ public static class CodecsHostExtensions
         options.Htj2kRatio = Double(section, nameof(CodecsOptions.Htj2kRatio)) ?? options.Htj2kRatio;
         options.JpegLsNear = Int(section, nameof(CodecsOptions.JpegLsNear)) ?? options.JpegLsNear;
         options.PreferOpenJphDecoder = section[nameof(CodecsOptions.PreferOpenJphDecoder)] is { } p ? bool.Parse(p) : options.PreferOpenJphDecoder;
+        options.SealKeyFile = section[nameof(CodecsOptions.SealKeyFile)] ?? options.SealKeyFile;
         return options;
     }
 

@@ -29,9 +29,16 @@ public sealed class CodecsOptions
     /// <summary>
     /// Decode HTJ2K with OpenJPH and, when it fails, with OpenJPEG (true); or with OpenJPEG only (false, the default).
     /// OpenJPH 0.9.0 (Debian 12) aborts on assertions and faults on about 1% of mutated codestreams (BadInputTests), which
-    /// would kill the archive: turn it on only where every stored HTJ2K codestream is trusted (e.g. our own encodes).
+    /// would kill the archive: turn it on only where every stored HTJ2K codestream is trusted. The archive's own encodes are
+    /// decoded by OpenJPH without it, through their <see cref="CodestreamSeal"/>.
     /// </summary>
     public bool PreferOpenJphDecoder { get; set; }
+
+    /// <summary>
+    /// The file holding the key of the <see cref="CodestreamSeal"/> (made on first start when absent; every silo of an archive
+    /// must read the same key). Unset: the server uses <c>keys/codestream-seal.key</c> in its data folder.
+    /// </summary>
+    public string? SealKeyFile { get; set; }
 
     internal int EffectiveParallelism => MaxDegreeOfParallelism > 0 ? MaxDegreeOfParallelism : Environment.ProcessorCount;
 }

@@ -54,7 +54,7 @@ builder.Services.AddSingleton<StoreService>();
 // Features: one line each, each an extension method in its own project (front ends, codecs, tiers, lifecycle).
 // Register them above the defaults below; a feature that provides a port replaces the default with its own.
 builder.AddVnaWeb();
-builder.AddVnaCodecs();
+builder.AddVnaCodecs(Path.Combine(vna.DataDirectory, "keys", "codestream-seal.key"));
 builder.AddVnaTiers();
 builder.AddVnaLifecycle();
 builder.AddVnaDimse();

@@ -163,7 +163,7 @@ public sealed class BadInputTests
         Assert.True(refused > 0, $"no mutation of {ts} was refused: the decoder does not check its input");
     }
 
-    private static byte[] Mutate(byte[] source, Random random)
+    internal static byte[] Mutate(byte[] source, Random random)
     {
         var bytes = (byte[])source.Clone();
         switch (random.Next(4))

@@ -43,9 +43,15 @@ public sealed class PeerValidityTests
     {
         var dciodvfy = PeerTools.Tool("dciodvfy", "dicom3tools");
         var source = await InputAsync(input);
-        var (encoded, _) = await TranscodeHarness.TranscodeAsync(source, ts);
+        // As the archive encodes: HTJ2K with the seal's private block, which must not add an error either.
+        var (encoded, _) = await TranscodeHarness.TranscodeAsync(source, ts, transcoder: TranscodeHarness.SealingTranscoder);
         if (ts.StartsWith("1.2.840.10008.1.2.4.20", StringComparison.Ordinal))
         {
+            using (var sealedFile = await TranscodeHarness.ReadAsync(encoded))
+            {
+                Assert.Contains(sealedFile.Dataset, item => item.Tag.Group == CodestreamSeal.Group);
+            }
+
             // dicom3tools 2022 (Debian 12) predates the HTJ2K syntaxes and stops at their undefined-length Pixel Data. The
             // encapsulation is that of JPEG 2000, so the data set (lossy attributes, photometric, fragments) is checked under the
             // label of .90 (.91 for lossy .203); the codestreams themselves are checked by opj_decompress below.

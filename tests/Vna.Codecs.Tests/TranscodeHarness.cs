@@ -10,6 +10,9 @@ internal static class TranscodeHarness
 {
     public static DicomInstanceTranscoder Transcoder { get; } = new(new CodecsOptions());
 
+    /// <summary>A transcoder with a seal key, as the archive runs: its HTJ2K encodes carry the <see cref="CodestreamSeal"/> block.</summary>
+    public static DicomInstanceTranscoder SealingTranscoder { get; } = new(new CodecsOptions(), new CodestreamSeal(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+
     /// <summary>A sample's bytes, given a SOP Instance UID when it has none (a Part 10 file cannot be written without one).</summary>
     public static async Task<byte[]> LoadSampleAsync(string path)
     {
@@ -31,11 +34,12 @@ internal static class TranscodeHarness
         return ms.ToArray();
     }
 
-    public static async Task<(byte[] Bytes, TranscodeResult Result)> TranscodeAsync(byte[] input, string ts, TranscodeOptions? options = null)
+    public static async Task<(byte[] Bytes, TranscodeResult Result)> TranscodeAsync(byte[] input, string ts, TranscodeOptions? options = null,
+        DicomInstanceTranscoder? transcoder = null)
     {
         using var src = new MemoryStream(input, writable: false);
         using var dst = new MemoryStream();
-        var result = await Transcoder.TranscodeAsync(src, ts, dst, options, TestContext.Current.CancellationToken);
+        var result = await (transcoder ?? Transcoder).TranscodeAsync(src, ts, dst, options, TestContext.Current.CancellationToken);
         return (dst.ToArray(), result);
     }
 

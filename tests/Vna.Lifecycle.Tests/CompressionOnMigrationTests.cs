@@ -15,7 +15,8 @@ namespace Vna.Lifecycle.Tests;
 /// tiers (Ceph RGW): a policy moves one study to warm re-encoded as JPEG 2000 lossless and another as HTJ2K lossless. Each
 /// object in the bucket is in the new transfer syntax and its bytes hash to the SHA-256 that the index, the grain and the
 /// manifest record. Reading it through the content source and decoding it gives exactly the original pixels. The same
-/// holds after the study goes on to the cold bundle and is recalled to the hot tier.
+/// holds after the study goes on to the cold bundle and is recalled to the hot tier. The HTJ2K objects carry the archive's
+/// codestream seal, so that their decode goes through OpenJPH (the J2K ones do not).
 /// </summary>
 public sealed class CompressionOnMigrationTests
 {
@@ -44,7 +45,8 @@ public sealed class CompressionOnMigrationTests
     {
         var ct = TestContext.Current.CancellationToken;
         var s3 = await S3Server.NewBucketsAsync(await S3Server.RequireAsync(), ct);
-        var transcoder = new DicomInstanceTranscoder(new CodecsOptions());
+        var seal = new CodestreamSeal(RandomNumberGenerator.GetBytes(32));
+        var transcoder = new DicomInstanceTranscoder(new CodecsOptions(), seal);
         RequireCodecs(transcoder);
         await using var archive = await LifecycleHarness.StartAsync(ct, s3: s3, services: s => s.AddSingleton<IInstanceTranscoder>(transcoder));
         Assert.Same(transcoder, archive.Services.GetRequiredService<IInstanceTranscoder>());
@@ -64,7 +66,11 @@ public sealed class CompressionOnMigrationTests
         Assert.True(archive.NoneOnDisk(j2k) && archive.NoneOnDisk(htj2k));
 
         var j2kBytes = await CheckWarmAsync(archive, s3, transcoder, j2k, originals, DicomTransferSyntax.Jpeg2000Lossless.Uid, ct);
-        var htj2kBytes = await CheckWarmAsync(archive, s3, transcoder, htj2k, originals, DicomTransferSyntax.Htj2kLossless.Uid, ct);
+        Assert.Equal(0, transcoder.SealedFramesDecoded);
+        var htj2kBytes = await CheckWarmAsync(archive, s3, transcoder, htj2k, originals, DicomTransferSyntax.Htj2kLossless.Uid, ct, seal);
+
+        // Each HTJ2K slice, read through the content source and decoded, went to OpenJPH by its seal.
+        Assert.Equal(htj2k.Count, transcoder.SealedFramesDecoded);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"3 CT slices of {originals[j2k[0].SopInstanceUid].Length} bytes: JPEG 2000 lossless {j2kBytes} bytes, HTJ2K lossless {htj2kBytes} bytes on the warm tier");
 
@@ -103,7 +109,8 @@ public sealed class CompressionOnMigrationTests
         IReadOnlyList<StoredInstance> study,
         Dictionary<string, byte[]> originals,
         string syntax,
-        CancellationToken ct)
+        CancellationToken ct,
+        CodestreamSeal? sealedWith = null)
     {
         var uid = study[0].StudyInstanceUid;
         var store = archive.Services.GetRequiredService<S3ObjectStore>();
@@ -126,6 +133,8 @@ public sealed class CompressionOnMigrationTests
                 Assert.Equal(syntax, file.TransferSyntax.Uid);
                 Assert.Equal(original.SopInstanceUid, file.Dataset.GetString(DicomTag.SOPInstanceUID));
                 Assert.IsType<DicomFragmentSequence>(file.Dataset[DicomTag.PixelData]);
+                Assert.Equal(sealedWith is not null, file.Dataset.Any(item => item.Tag.Group == CodestreamSeal.Group));
+                Assert.True(sealedWith is null || sealedWith.Read(file.Dataset, 1) is not null, "the seal does not verify under the archive's key");
             }
 
             // The manifest (the record a rebuild reads) says the same.

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Vna.Codecs;
 using Vna.Dicom;
 using Vna.Testing;
 
@@ -11,7 +12,8 @@ namespace Vna.Web.Tests;
 /// uncompressed CT asked for by WADO-RS as JPEG 2000, HTJ2K or JPEG-LS comes back in that syntax and decodes — by
 /// opj_decompress (OpenJPEG) or DCMTK's dcmdjpls, not by our code — to the stored pixels; a JPEG-LS object, stored as
 /// sent, reaches a DCMTK storescp that accepts only Implicit VR Little Endian (C-MOVE) and a getscu that accepts only
-/// that (C-GET) decoded, with the pixels dcmdjpls decodes from the original.
+/// that (C-GET) decoded, with the pixels dcmdjpls decodes from the original. The HTJ2K answer carries the server's codestream
+/// seal.
 /// </summary>
 public sealed class TranscodeOnRetrievalTests
 {
@@ -66,6 +68,14 @@ public sealed class TranscodeOnRetrievalTests
             await File.WriteAllBytesAsync(path, part.Body, ct);
             using var file = await DicomReader.ReadFileAsync(path, new DicomReaderOptions { BulkDataThreshold = int.MaxValue }, ct);
             Assert.Equal(syntax, file.TransferSyntax.Uid);
+            if (syntax == "1.2.840.10008.1.2.4.201")
+            {
+                // The server seals its HTJ2K encodes under the key it made in its data folder on first start.
+                var keyFile = Path.Combine(settings.DataDirectory, "keys", "codestream-seal.key");
+                Assert.True(File.Exists(keyFile), $"the server made no seal key at {keyFile}");
+                Assert.NotNull(CodestreamSeal.LoadOrCreate(keyFile).Read(file.Dataset, 1));
+            }
+
             var decoded = syntax == "1.2.840.10008.1.2.4.80"
                 ? await DcmdjplsAsync(path, scratch.Path, ct)
                 : await OpjDecompressAsync(file, scratch.Path, ct);

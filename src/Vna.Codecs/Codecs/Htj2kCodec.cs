@@ -6,9 +6,10 @@ namespace Vna.Codecs.Codecs;
 
 /// <summary>
 /// HTJ2K (ISO/IEC 15444-15): lossless (.201), lossless RPCL with TLM (.202) and lossy (.203). Encoded by OpenJPH through the
-/// shim. Decoded by OpenJPEG (robust against corrupt codestreams) unless OpenJPH is preferred, then by OpenJPH with OpenJPEG as
-/// fallback when OpenJPH refuses a codestream (or is absent). OpenJPH 0.9.0 is not safe on untrusted codestreams: see
-/// <see cref="CodecsOptions.PreferOpenJphDecoder"/>.
+/// shim. Decoded by OpenJPH, with OpenJPEG as fallback when OpenJPH refuses a codestream (or is absent), when the codestream is
+/// the archive's own (<see cref="DecodeSealed"/>, see <see cref="CodestreamSeal"/>) or OpenJPH is preferred for all; every
+/// other codestream by OpenJPEG, which is robust against corrupt input. OpenJPH 0.9.0 is not safe on untrusted codestreams:
+/// see <see cref="CodecsOptions.PreferOpenJphDecoder"/>.
 /// </summary>
 internal sealed unsafe class Htj2kCodec : IFrameCodec
 {
@@ -82,7 +83,17 @@ internal sealed unsafe class Htj2kCodec : IFrameCodec
         return new EncodedFrame(bytes, outPhotometric);
     }
 
-    public string Decode(ReadOnlySpan<byte> encoded, in FrameInfo info, string photometric, Span<byte> destination)
+    public string Decode(ReadOnlySpan<byte> encoded, in FrameInfo info, string photometric, Span<byte> destination) =>
+        Decode(encoded, info, photometric, destination, _preferOpenJph);
+
+    /// <summary>
+    /// Decodes a codestream the archive encoded itself (its <see cref="CodestreamSeal"/> verified): with OpenJPH, OpenJPEG as
+    /// fallback. Never call it for a codestream from outside.
+    /// </summary>
+    public string DecodeSealed(ReadOnlySpan<byte> encoded, in FrameInfo info, string photometric, Span<byte> destination) =>
+        Decode(encoded, info, photometric, destination, useOpenJph: true);
+
+    private static string Decode(ReadOnlySpan<byte> encoded, in FrameInfo info, string photometric, Span<byte> destination, bool useOpenJph)
     {
         var result = photometric is Photometric.YbrRct or Photometric.YbrIct ? Photometric.Rgb : photometric;
         if (!OpenJpegCodec.IsJp2(encoded))
@@ -90,7 +101,7 @@ internal sealed unsafe class Htj2kCodec : IFrameCodec
             Jpeg2000Structure.Check(encoded);
         }
 
-        if (!_preferOpenJph || OpenJphShim.Unavailable is not null)
+        if (!useOpenJph || OpenJphShim.Unavailable is not null)
         {
             var signedByOpenJpeg = DecodeWithOpenJpeg(encoded, info, destination);
             SampleConversion.ApplyDatasetSignedness(destination, info, signedByOpenJpeg);

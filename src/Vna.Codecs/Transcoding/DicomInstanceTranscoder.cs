@@ -15,21 +15,32 @@ public sealed class DicomInstanceTranscoder : IInstanceTranscoder
 {
     private readonly CodecsOptions _options;
     private readonly CodecRegistry _registry;
+    private readonly CodestreamSeal? _seal;
+    private long _sealedFramesDecoded;
 
-    public DicomInstanceTranscoder(CodecsOptions options)
-        : this(options, CodecCatalog.CreateRegistry(options))
+    /// <param name="options">The codecs' settings.</param>
+    /// <param name="seal">
+    /// The archive's seal: HTJ2K frames this transcoder encodes are sealed, and sealed frames decode with OpenJPH (see
+    /// <see cref="CodestreamSeal"/>). Null: nothing is sealed and HTJ2K decodes as <see cref="CodecsOptions.PreferOpenJphDecoder"/> says.
+    /// </param>
+    public DicomInstanceTranscoder(CodecsOptions options, CodestreamSeal? seal = null)
+        : this(options, CodecCatalog.CreateRegistry(options), seal)
     {
     }
 
-    internal DicomInstanceTranscoder(CodecsOptions options, CodecRegistry registry)
+    internal DicomInstanceTranscoder(CodecsOptions options, CodecRegistry registry, CodestreamSeal? seal = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(registry);
         _options = options;
         _registry = registry;
+        _seal = seal;
     }
 
     internal CodecRegistry Registry => _registry;
+
+    /// <summary>Frames decoded by OpenJPH because their <see cref="CodestreamSeal"/> verified, since this transcoder was made.</summary>
+    public long SealedFramesDecoded => Interlocked.Read(ref _sealedFramesDecoded);
 
     /// <inheritdoc />
     /// <remarks>
@@ -141,6 +152,11 @@ public sealed class DicomInstanceTranscoder : IInstanceTranscoder
         encoder?.CheckEncodable(module.Frame, DecodedPhotometric(decoder, module.Photometric));
         var parameters = EncodeParametersFor(encoder, options, module);
         var frames = module.NumberOfFrames;
+
+        // Seals of the archive's own HTJ2K frames (decoded by OpenJPH when they verify); any seal goes with the old pixels.
+        var seals = decoder is Htj2kCodec ? _seal?.Read(dataset, frames) : null;
+        var newSeals = encoder is Htj2kCodec && _seal is not null ? new byte[frames][] : null;
+        CodestreamSeal.Remove(dataset);
         var info = module.Frame;
         var expected = encoder is null ? info.FrameBytes * frames : Math.Max(1, info.FrameBytes * frames / 2);
         var output = new FrameOutput(expected, _options);
@@ -171,7 +187,14 @@ public sealed class DicomInstanceTranscoder : IInstanceTranscoder
                 {
                     try
                     {
-                        (results[i], outPhotometric[start + i]) = CodeFrame(inputs[i], decoder, encoder, module, encodePhotometric, parameters);
+                        var index = start + i;
+                        var isSealed = seals is not null && _seal!.Verify(inputs[i], seals.AsSpan(index * CodestreamSeal.TagLength, CodestreamSeal.TagLength));
+                        (results[i], outPhotometric[index]) = CodeFrame(inputs[i], decoder, encoder, module, encodePhotometric, parameters, isSealed);
+                        if (newSeals is not null)
+                        {
+                            // Over the fragment as written (padded to even length).
+                            newSeals[index] = _seal!.Sign(results[i], padToEven: true);
+                        }
                     }
                     catch (TranscodeException ex)
                     {
@@ -198,6 +221,11 @@ public sealed class DicomInstanceTranscoder : IInstanceTranscoder
             if (outPhotometric.Any(p => !string.Equals(p, photometric, StringComparison.Ordinal)))
             {
                 throw new TranscodeException("Frames decoded to different photometric interpretations.");
+            }
+
+            if (newSeals is not null)
+            {
+                _seal!.Write(dataset, newSeals);
             }
 
             var lossy = encoder is { IsLossy: true };
@@ -234,7 +262,8 @@ public sealed class DicomInstanceTranscoder : IInstanceTranscoder
         : decoder.TransferSyntaxUid is "1.2.840.10008.1.2.4.50" or "1.2.840.10008.1.2.4.51" && Photometric.IsSubsampled(photometric) ? Photometric.Rgb
         : photometric;
 
-    private (byte[] Data, string Photometric) CodeFrame(byte[] input, IFrameCodec? decoder, IFrameCodec? encoder, PixelModule module, string photometric, EncodeParameters parameters)
+    private (byte[] Data, string Photometric) CodeFrame(byte[] input, IFrameCodec? decoder, IFrameCodec? encoder, PixelModule module, string photometric,
+        EncodeParameters parameters, bool isSealed)
     {
         var info = module.Frame;
         byte[] native;
@@ -255,7 +284,15 @@ public sealed class DicomInstanceTranscoder : IInstanceTranscoder
         else
         {
             native = new byte[info.FrameBytes];
-            photometric = decoder.Decode(input, info, module.Photometric, native);
+            if (isSealed && decoder is Htj2kCodec htj2k)
+            {
+                Interlocked.Increment(ref _sealedFramesDecoded);
+                photometric = htj2k.DecodeSealed(input, info, module.Photometric, native);
+            }
+            else
+            {
+                photometric = decoder.Decode(input, info, module.Photometric, native);
+            }
         }
 
         if (encoder is null)
