@@ -15,7 +15,7 @@ internal static class CodecBenchImages
     public static string Syntax(string codec) => codec switch
     {
         "j2k" => "1.2.840.10008.1.2.4.90",
-        "htj2k" or "htj2k-ojph" => "1.2.840.10008.1.2.4.201",
+        "htj2k" or "htj2k-sealed" => "1.2.840.10008.1.2.4.201",
         "jpegls" => "1.2.840.10008.1.2.4.80",
         "rle" => "1.2.840.10008.1.2.5",
         _ => throw new ArgumentOutOfRangeException(nameof(codec), codec, "unknown codec"),

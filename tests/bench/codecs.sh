@@ -3,7 +3,8 @@
 # same pixels: the 512x512 CT of gen-ct.py and a 2500x3000 14-bit mammography-like image (tests/bench/codec-images.py).
 #
 #   1. BenchmarkDotNet (tests/Vna.Benchmarks, CodecBenchmarks): encode/decode MB/s of one frame on one thread and of one
-#      frame per processor at once, for JPEG 2000 lossless, HTJ2K lossless (OpenJPEG decode = default, OpenJPH decode),
+#      frame per processor at once, for JPEG 2000 lossless, HTJ2K lossless (unsealed: OpenJPEG decode, as for codestreams
+#      from outside; sealed: the archive's own encodes, HMAC signed/verified and decoded by OpenJPH),
 #      JPEG-LS lossless and RLE, with compressed sizes.
 #   2. hyperfine over opj_compress/opj_decompress (1 thread and all CPUs) and ojph_compress/ojph_expand (one thread: they have
 #      no thread option) on the same PGM files; each CLI's lossless output is checked against the input pixels.
@@ -95,7 +96,7 @@ def f(v):
 print(f"| image | codec | ratio | encode 1 thread | decode 1 thread | encode {nproc} cores | decode {nproc} cores |")
 print("|---|---|---|---|---|---|---|")
 names = {"j2k": "Vna J2K .90 (OpenJPEG)", "htj2k": "Vna HTJ2K .201 (OpenJPH enc, OpenJPEG dec)",
-         "htj2k-ojph": "Vna HTJ2K .201 (OpenJPH enc+dec)", "jpegls": "Vna JPEG-LS .80 (CharLS)", "rle": "Vna RLE .5 (managed)"}
+         "htj2k-sealed": "Vna HTJ2K .201 sealed (OpenJPH enc+dec, with the HMAC)", "jpegls": "Vna JPEG-LS .80 (CharLS)", "rle": "Vna RLE .5 (managed)"}
 for img in ("ct512", "mammo"):
     for codec, label in names.items():
         g = lambda m: ours.get((img, codec, m))
