@@ -12,8 +12,8 @@
 # Everything runs inside one loopback-only network namespace (deploy/local/netns-run): storescp and Orthanc cannot bind a
 # single address. PostgreSQL (VNA_TEST_PG, default the test server on 127.0.0.1:55432) is reached through its Unix socket.
 # Ports 41400-41419. Environment: PARALLEL="1 4" (associations), TARGETS="vna storescp orthanc" (receivers), WARMUP=N
-# (send N instances of a separate 200-instance study to each fresh receiver, untimed, before the timed transfer: a server
-# that has run for a while rather than one just started; default 0), VNA_GEN_CT (gen-ct.py).
+# (send the first N of 3,000 instances of 30 other studies to each fresh receiver, untimed, before the timed transfer: a
+# server that has run for a while rather than one just started; default 0), VNA_GEN_CT (gen-ct.py).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,10 +36,11 @@ if [[ "${VNA_IN_NETNS:-}" != 1 ]]; then
         /usr/bin/python3 "$GEN_CT" --out "$DATA/ct" --studies 10 --instances 100 -q
         touch "$DATA/ct.done"
     fi
-    if [[ ! -f "$DATA/warmup.done" ]]; then
-        rm -rf "$DATA/warmup"
-        /usr/bin/python3 "$GEN_CT" --out "$DATA/warmup" --studies 1 --instances 200 --seed 11 -q
-        touch "$DATA/warmup.done"
+    if [[ ! -f "$DATA/warmup-3000.done" ]]; then
+        # 3,000 instances of 30 other studies: enough for a server to reach its steady state (see WARMUP above).
+        rm -rf "$DATA/warmup" "$DATA/warmup.done"
+        /usr/bin/python3 "$GEN_CT" --out "$DATA/warmup" --studies 30 --instances 100 --seed 11 -q
+        touch "$DATA/warmup-3000.done"
     fi
     if [[ ! -f "$DATA/multiframe.dcm" ]]; then
         rm -rf "$DATA/big-src"
@@ -83,7 +84,8 @@ mapfile -t CT < <(find "$DATA/ct" -type f -name '*.dcm' | sort)
 [[ ${#CT[@]} -gt 0 ]] || mapfile -t CT < <(find "$DATA/ct" -type f | sort)
 FILES=${#CT[@]}
 BYTES=$(du -cb "${CT[@]}" | tail -1 | cut -f1)
-mapfile -t WARM < <(find "$DATA/warmup" -type f | sort)
+mapfile -t WARM < <(find "$DATA/warmup" -type f -name '*.dcm' | sort)
+[[ ${#WARM[@]} -gt 0 ]] || mapfile -t WARM < <(find "$DATA/warmup" -type f | sort)
 WARMUP="${WARMUP:-0}"
 BIG="$DATA/multiframe.dcm"
 BIG_BYTES=$(stat -c %s "$BIG")
@@ -102,7 +104,8 @@ start_vna() {
     DB="vna_bench_dimse_$$_$RANDOM"
     psql -d postgres -qc "CREATE DATABASE $DB" >/dev/null
     rm -rf "$WORK/vna"; mkdir -p "$WORK/vna"
-    (cd "$WORK/vna" && exec env VNA_Vna__Postgres="Host=$PGHOST;Port=$PGPORT;Database=$DB;Username=$PGUSER;Password=$PGPASSWORD" \
+    # The server runs with the runtime settings of deploy/local/run (deploy/local/lib/server.sh, vna_runtime_env).
+    (cd "$WORK/vna" && exec env DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-0}" VNA_Vna__Postgres="Host=$PGHOST;Port=$PGPORT;Database=$DB;Username=$PGUSER;Password=$PGPASSWORD" \
         VNA_Vna__DataDirectory="$WORK/vna/data" VNA_Vna__HttpUrl="http://127.0.0.1:41400" VNA_Vna__DimsePort=41401 \
         VNA_Vna__SiloPort=41402 VNA_Vna__GatewayPort=41403 VNA_Vna__ClusterId="dimsebench-$$-$RANDOM" \
         VNA_Archive__Departments__0__Name=bench VNA_Archive__Departments__0__AeTitles__0=STORESCU \

@@ -14,12 +14,22 @@
 #   vna_http_ok URL                     true when GET URL answers 200
 #   vna_wait_healthy BASE_URL PID SECS  waits for BASE_URL/health; returns 0 healthy, 1 the process exited, 2 timed out
 #   vna_is_server_pid PID               true when PID is a running Vna.Server
+#   vna_runtime_env                     exports the .NET runtime settings the server runs with (each kept when already set)
 # Everything here works under `set -euo pipefail`.
 
 if [[ -n "${_VNA_SERVER_SH:-}" ]]; then
     return 0
 fi
 _VNA_SERVER_SH=1
+
+# DOTNET_TC_CallCountingDelayMs=0: the runtime promotes hot methods from their first, unoptimised code (tier 0) only after
+# 100 ms without any new method being jitted. A server under a steady stream of C-STOREs keeps jitting a method now and
+# then (timers, new paths), so that pause did not come: after 3,000 instances a fresh server still ran its tier-0 code
+# (135 vs 186 instances/s from storescu on one association, tests/bench/README.md "DIMSE, fifth session"). With 0 the
+# counting starts at once and the hot path is optimised within the first few hundred instances.
+vna_runtime_env() {
+    export DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-0}"
+}
 
 vna_server_dll() {
     printf '%s\n' "$VNA_ROOT/src/Vna.Server/bin/Release/$VNA_TFM/Vna.Server.dll"

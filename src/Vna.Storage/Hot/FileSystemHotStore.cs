@@ -58,8 +58,7 @@ public sealed class FileSystemHotStore : IHotStore, IDisposable
                 Mode = FileMode.CreateNew,
                 Access = FileAccess.Write,
                 Share = FileShare.Read | FileShare.Delete,
-                Options = FileOptions.Asynchronous,
-                BufferSize = 64 * 1024,
+                BufferSize = 64 * 1024, // written inline (InlineWriteStream), not through the thread pool
             });
         return Task.FromResult<IHotWrite>(new FileSystemHotWrite(this, stream, path));
     }

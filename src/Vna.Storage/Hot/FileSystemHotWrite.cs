@@ -7,6 +7,7 @@ internal sealed class FileSystemHotWrite : IContentAddressedHotWrite
 {
     private readonly FileSystemHotStore _store;
     private readonly FileStream _stream;
+    private readonly InlineWriteStream _writer;
     private bool _committed;
     private bool _disposed;
 
@@ -14,10 +15,11 @@ internal sealed class FileSystemHotWrite : IContentAddressedHotWrite
     {
         _store = store;
         _stream = stream;
+        _writer = new InlineWriteStream(stream);
         TemporaryPath = temporaryPath;
     }
 
-    public Stream Stream => _stream;
+    public Stream Stream => _writer;
 
     public string TemporaryPath { get; }
 
@@ -36,7 +38,6 @@ internal sealed class FileSystemHotWrite : IContentAddressedHotWrite
         var folder = Path.GetDirectoryName(destination)!;
 
         // The bytes first: flushed to the file, then the file to the disk (fsync), then closed.
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         _stream.Flush(flushToDisk: true);
         await _stream.DisposeAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
