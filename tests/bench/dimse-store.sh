@@ -11,7 +11,9 @@
 # 512x512, ~526 MB) and one multi-frame object (Multi-frame Grayscale Word SC, 200 frames of 512x512, ~105 MB).
 # Everything runs inside one loopback-only network namespace (deploy/local/netns-run): storescp and Orthanc cannot bind a
 # single address. PostgreSQL (VNA_TEST_PG, default the test server on 127.0.0.1:55432) is reached through its Unix socket.
-# Ports 41400-41419. Environment: PARALLEL="1 4" (associations), TARGETS="vna storescp orthanc" (receivers), WARMUP=N
+# Ports 41400-41499 (each Vna server its own silo and gateway ports from 41420 up: a stopped silo's port can stay in
+# TIME_WAIT). Environment: PARALLEL="1 4" (associations), TARGETS="vna storescp orthanc" (receivers), SETS="ct big"
+# (the 1000 CT instances, the multi-frame object), CLIENTS="storescu vna" (senders), WARMUP=N
 # (send the first N of 3,000 instances of 30 other studies to each fresh receiver, untimed, before the timed transfer: a
 # server that has run for a while rather than one just started; default 0), VNA_GEN_CT (gen-ct.py).
 set -euo pipefail
@@ -89,52 +91,59 @@ mapfile -t WARM < <(find "$DATA/warmup" -type f -name '*.dcm' | sort)
 WARMUP="${WARMUP:-0}"
 BIG="$DATA/multiframe.dcm"
 BIG_BYTES=$(stat -c %s "$BIG")
-SERVER_PID=""; DB=""
+SERVER_PID=""; DB=""; DBS=(); SEQ=0
+# Nothing a run writes is deleted before the end: this machine's ext4 has no journal, and there every file created
+# within a minute or more of many deletions pays for them (the inode allocator skips each recently freed inode: 0.3 to
+# 0.9 ms per create measured here, against ~30 us in a fresh folder). Deleting one receiver's 1,000 files before the
+# next run would tax whichever receiver comes next (and deleting them also spares the disk their write-back, which a
+# real archive never is). Each run gets a new folder (and database); all go when the script exits; and each timed run
+# starts after `sync`, so that no run inherits another's write-back.
 stop_server() {
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi
     SERVER_PID=""
-    if [[ -n "$DB" ]]; then psql -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true; DB=""; fi
+    DB=""
 }
-trap 'stop_server; rm -rf "$WORK"' EXIT
+drop_databases() { local d; for d in "${DBS[@]}"; do psql -d postgres -qc "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1 || true; done; }
+trap 'stop_server; drop_databases; rm -rf "$WORK"' EXIT
 now() { date +%s.%N; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # start_TARGET: a fresh receiver; sets AE and PORT. count_TARGET: instances it holds.
 start_vna() {
-    DB="vna_bench_dimse_$$_$RANDOM"
+    DB="vna_bench_dimse_$$_$RANDOM"; DBS+=("$DB"); SEQ=$((SEQ + 1)); VNA_DIR="$WORK/vna-$SEQ"
     psql -d postgres -qc "CREATE DATABASE $DB" >/dev/null
-    rm -rf "$WORK/vna"; mkdir -p "$WORK/vna"
+    mkdir -p "$VNA_DIR"
     # The server runs with the runtime settings of deploy/local/run (deploy/local/lib/server.sh, vna_runtime_env).
-    (cd "$WORK/vna" && exec env DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-0}" VNA_Vna__Postgres="Host=$PGHOST;Port=$PGPORT;Database=$DB;Username=$PGUSER;Password=$PGPASSWORD" \
-        VNA_Vna__DataDirectory="$WORK/vna/data" VNA_Vna__HttpUrl="http://127.0.0.1:41400" VNA_Vna__DimsePort=41401 \
-        VNA_Vna__SiloPort=41402 VNA_Vna__GatewayPort=41403 VNA_Vna__ClusterId="dimsebench-$$-$RANDOM" \
+    (cd "$VNA_DIR" && exec env DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-0}" VNA_Vna__Postgres="Host=$PGHOST;Port=$PGPORT;Database=$DB;Username=$PGUSER;Password=$PGPASSWORD" \
+        VNA_Vna__DataDirectory="$VNA_DIR/data" VNA_Vna__HttpUrl="http://127.0.0.1:41400" VNA_Vna__DimsePort=41401 \
+        VNA_Vna__SiloPort=$((41420 + 2 * (SEQ % 40))) VNA_Vna__GatewayPort=$((41421 + 2 * (SEQ % 40))) VNA_Vna__ClusterId="dimsebench-$$-$RANDOM" \
         VNA_Archive__Departments__0__Name=bench VNA_Archive__Departments__0__AeTitles__0=STORESCU \
         VNA_Archive__Departments__0__AeTitles__1=VNACLI VNA_Logging__LogLevel__Default=Warning \
-        dotnet "$SERVER_DLL" > "$WORK/vna/server.log" 2>&1) &
+        dotnet "$SERVER_DLL" > "$VNA_DIR/server.log" 2>&1) &
     SERVER_PID=$!
     for _ in $(seq 1 600); do curl -sf http://127.0.0.1:41400/health >/dev/null 2>&1 && break; sleep 0.2; done
     AE=VNA; PORT=41401
-    echoscu -aet STORESCU -aec VNA 127.0.0.1 41401 || { tail -20 "$WORK/vna/server.log" >&2; exit 1; }
+    echoscu -aet STORESCU -aec VNA 127.0.0.1 41401 || { tail -20 "$VNA_DIR/server.log" >&2; exit 1; }
 }
 count_vna() { psql -d "$DB" -Atc "SELECT count(*) FROM instance"; }
 
 start_storescp() {
-    rm -rf "$WORK/scp"; mkdir -p "$WORK/scp"
-    storescp --fork -aet STORESCP -od "$WORK/scp" 41410 > "$WORK/scp.log" 2>&1 &
+    SEQ=$((SEQ + 1)); SCP_DIR="$WORK/scp-$SEQ"; mkdir -p "$SCP_DIR"
+    storescp --fork -aet STORESCP -od "$SCP_DIR" 41410 > "$WORK/scp.log" 2>&1 &
     SERVER_PID=$!
     AE=STORESCP; PORT=41410
     for _ in $(seq 1 100); do echoscu -aec STORESCP 127.0.0.1 41410 >/dev/null 2>&1 && break; sleep 0.1; done
 }
-count_storescp() { find "$WORK/scp" -type f ! -name '*.tmp' | wc -l; }
+count_storescp() { find "$SCP_DIR" -type f ! -name '*.tmp' | wc -l; }
 
 start_orthanc() {
-    rm -rf "$WORK/orthanc"; mkdir -p "$WORK/orthanc"
-    cat > "$WORK/orthanc/orthanc.json" <<EOF
-{ "Name": "bench", "StorageDirectory": "$WORK/orthanc/storage", "IndexDirectory": "$WORK/orthanc/index",
+    SEQ=$((SEQ + 1)); ORTHANC_DIR="$WORK/orthanc-$SEQ"; mkdir -p "$ORTHANC_DIR"
+    cat > "$ORTHANC_DIR/orthanc.json" <<EOF
+{ "Name": "bench", "StorageDirectory": "$ORTHANC_DIR/storage", "IndexDirectory": "$ORTHANC_DIR/index",
   "DicomAet": "ORTHANC", "DicomPort": 41411, "HttpPort": 41412, "RemoteAccessAllowed": false,
   "AuthenticationEnabled": false, "Plugins": [], "DicomCheckCalledAet": false }
 EOF
-    Orthanc "$WORK/orthanc/orthanc.json" > "$WORK/orthanc/orthanc.log" 2>&1 &
+    Orthanc "$ORTHANC_DIR/orthanc.json" > "$ORTHANC_DIR/orthanc.log" 2>&1 &
     SERVER_PID=$!
     AE=ORTHANC; PORT=41411
     for _ in $(seq 1 300); do curl -sf http://127.0.0.1:41412/system >/dev/null 2>&1 && break; sleep 0.1; done
@@ -175,6 +184,7 @@ measure() { # TARGET CLIENT P SET(ct|big)
             # Untimed: the receiver's first WARMUP instances of another study (JIT, first activations, first connections).
             send storescu 1 "${WARM[@]:0:$WARMUP}" > /dev/null
         fi
+        sync # every timed run starts with nothing of earlier runs left to write back to the disk
         t=$(send "$client" "$p" "${files[@]}")
         n=$(( $("count_$target") - WARMUP ))
         stop_server
@@ -188,25 +198,38 @@ measure() { # TARGET CLIENT P SET(ct|big)
     log "${ROWS[-1]}"
 }
 
-log "load at start: $(load); $FILES CT files ($BYTES bytes), multi-frame $BIG_BYTES bytes, $RUNS runs each"
+# What creating a file costs on this file system now (see above): context for the figures, kept in the report.
+CREATE_US=$(/usr/bin/python3 -c '
+import os, sys, time
+d = sys.argv[1]; os.makedirs(d)
+t = time.perf_counter()
+for i in range(200):
+    os.close(os.open(os.path.join(d, str(i)), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+print("%.0f" % ((time.perf_counter() - t) / 200 * 1e6))' "$WORK/create-probe")
+log "load at start: $(load); creating a file: $CREATE_US µs; $FILES CT files ($BYTES bytes), multi-frame $BIG_BYTES bytes, $RUNS runs each"
 START_LOAD=$(load)
-for p in $PARALLEL; do
-    for target in ${TARGETS:-vna storescp orthanc}; do
-        for client in storescu vna; do
-            measure "$target" "$client" "$p" ct
+SETS="${SETS:-ct big}"
+if [[ " $SETS " == *" ct "* ]]; then
+    for p in $PARALLEL; do
+        for target in ${TARGETS:-vna storescp orthanc}; do
+            for client in ${CLIENTS:-storescu vna}; do
+                measure "$target" "$client" "$p" ct
+            done
         done
     done
-done
-for target in ${TARGETS:-vna storescp orthanc}; do
-    for client in storescu vna; do
-        measure "$target" "$client" 1 big
+fi
+if [[ " $SETS " == *" big "* ]]; then
+    for target in ${TARGETS:-vna storescp orthanc}; do
+        for client in ${CLIENTS:-storescu vna}; do
+            measure "$target" "$client" 1 big
+        done
     done
-done
+fi
 
 {
     echo "# DIMSE C-STORE ingest, $TS"
     echo
-    echo "Machine: $(nproc) cores, load at start $START_LOAD, at end $(load). $FILES CT instances ($(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB);"
+    echo "Machine: $(nproc) cores, load at start $START_LOAD, at end $(load); creating an empty file cost $CREATE_US µs at start. $FILES CT instances ($(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB);"
     echo "multi-frame object $(awk -v b="$BIG_BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB. Medians of $RUNS runs (all runs' seconds in brackets); every run on a fresh receiver; warm-up before each timed run: $WARMUP instances (untimed)."
     echo
     echo "| receiver | sender | associations | data | instances/s | MB/s | median s [runs] | load 1/5/15 min before → after |"
