@@ -68,11 +68,34 @@ public sealed class RecallCoordinator(IGrainFactory grains, TimeProvider clock)
         }
     }
 
-    private Task<RecallStatus> Start(string study) => _running.GetOrAdd(study, RunAsync);
+    /// <summary>
+    /// The study's running recall, or a new one. The entry is added before the recall starts and removed by the recall
+    /// itself (only its own entry), so a recall that ends at once can never leave a finished task behind: with
+    /// <c>GetOrAdd(study, RunAsync)</c> a recall could finish, and remove nothing, before the dictionary stored it, and every
+    /// later ask — the poller's included — got that stale answer ("still restoring") for ever.
+    /// </summary>
+    private Task<RecallStatus> Start(string study)
+    {
+        while (true)
+        {
+            if (_running.TryGetValue(study, out var running))
+            {
+                return running;
+            }
 
-    private async Task<RecallStatus> RunAsync(string study)
+            var completion = new TaskCompletionSource<RecallStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_running.TryAdd(study, completion.Task))
+            {
+                _ = RunAsync(study, completion);
+                return completion.Task;
+            }
+        }
+    }
+
+    private async Task RunAsync(string study, TaskCompletionSource<RecallStatus> completion)
     {
         await Task.Yield();
+        var entry = KeyValuePair.Create(study, completion.Task);
         try
         {
             var status = await grains.GetGrain<IStudyTierGrain>(study).RecallAsync().ConfigureAwait(false);
@@ -85,11 +108,18 @@ public sealed class RecallCoordinator(IGrainFactory grains, TimeProvider clock)
                 _pending[study] = status.RetryAfter;
             }
 
-            return status;
+            _running.TryRemove(entry);
+            completion.TrySetResult(status);
         }
-        finally
+        catch (OperationCanceledException ex)
         {
-            _running.TryRemove(study, out _);
+            _running.TryRemove(entry);
+            completion.TrySetCanceled(ex.CancellationToken);
+        }
+        catch (Exception ex)
+        {
+            _running.TryRemove(entry);
+            completion.TrySetException(ex);
         }
     }
 }
