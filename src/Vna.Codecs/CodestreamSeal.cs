@@ -7,7 +7,7 @@ namespace Vna.Codecs;
 /// <summary>
 /// Marks the HTJ2K codestreams the archive encoded itself, so that they, and only they, are decoded by OpenJPH.
 /// <para>
-/// OpenJPH 0.9.0 decodes about three times faster than OpenJPEG but aborts or faults on about 1% of corrupt codestreams, which
+/// OpenJPH 0.9.0 decodes two to three times faster than OpenJPEG but aborts or faults on about 1% of corrupt codestreams, which
 /// would kill the process; OpenJPEG refuses them cleanly. A codestream our own encoder made from pixels is not corrupt, and it
 /// stays so while its bytes are unchanged. When the transcoder encodes HTJ2K it writes, beside Pixel Data, an HMAC-SHA-256 of
 /// each frame's codestream under the archive's secret key (private block "VNA CODESTREAM SEAL" in group 0099). On decode, a
