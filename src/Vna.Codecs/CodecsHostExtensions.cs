@@ -21,10 +21,12 @@ public static class CodecsHostExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = Read(builder.Configuration.GetSection(CodecsOptions.SectionName));
         options.SealKeyFile ??= defaultSealKeyFile;
+
+        // Read now, not at the first transcode: a key file that cannot be used stops the server at start, saying which.
+        var seal = options.SealKeyFile is { Length: > 0 } keyFile ? CodestreamSeal.LoadOrCreate(keyFile) : null;
         builder.Services.AddSingleton(options);
         builder.Services.RemoveAll<IInstanceTranscoder>();
-        builder.Services.AddSingleton<IInstanceTranscoder>(_ =>
-            new DicomInstanceTranscoder(options, options.SealKeyFile is { Length: > 0 } keyFile ? CodestreamSeal.LoadOrCreate(keyFile) : null));
+        builder.Services.AddSingleton<IInstanceTranscoder>(_ => new DicomInstanceTranscoder(options, seal));
         return builder;
     }
 

@@ -56,10 +56,23 @@ public sealed class CodestreamSeal
     /// Reads the key file, or makes one (32 random bytes, readable by the owner only) when it does not exist. Several processes
     /// starting at once end with the same key: the file is created exclusively and a loser reads the winner's.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The file cannot be made or read, or holds fewer than 32 bytes; the message names it.</exception>
     public static CodestreamSeal LoadOrCreate(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = Path.GetFullPath(path);
+        try
+        {
+            return LoadOrCreateCore(full);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"The codestream seal key {full} cannot be made or read: {ex.Message}", ex);
+        }
+    }
+
+    private static CodestreamSeal LoadOrCreateCore(string full)
+    {
         if (!File.Exists(full))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -93,7 +106,9 @@ public sealed class CodestreamSeal
         var key = File.ReadAllBytes(full);
         if (key.Length < MinimumKeyLength)
         {
-            throw new InvalidOperationException($"The codestream seal key {full} has {key.Length} bytes; it needs at least {MinimumKeyLength}.");
+            throw new InvalidOperationException(
+                $"The codestream seal key {full} has {key.Length} bytes; it needs at least {MinimumKeyLength}. Restore the archive's key, " +
+                "or delete the file to make a new one (HTJ2K sealed under the old key then decodes with OpenJPEG).");
         }
 
         return new CodestreamSeal(key);
