@@ -8,13 +8,13 @@ namespace Vna.Core.Tests;
 /// <summary>A StoreService over a real FileSystemHotStore in a temporary folder, with in-memory coordinator and audit sink.</summary>
 internal sealed class StoreHarness : IDisposable
 {
-    public StoreHarness(ArchiveOptions? options = null, Func<IHotStore, IHotStore>? wrapHotStore = null)
+    public StoreHarness(ArchiveOptions? options = null, Func<IHotStore, IHotStore>? wrapHotStore = null, IInstanceDocumentBuilder? documents = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "vna-store-tests-" + Guid.NewGuid().ToString("N"));
         HotStore = new FileSystemHotStore(new HotStoreOptions { RootPath = Root });
         Options = new TestOptionsMonitor<ArchiveOptions>(options ?? new ArchiveOptions());
         IHotStore hotStore = new RecordingHotStore(HotStore, Events);
-        Service = new StoreService(wrapHotStore?.Invoke(hotStore) ?? hotStore, Coordinator, Audit, Options, TimeProvider.System, Logger);
+        Service = new StoreService(wrapHotStore?.Invoke(hotStore) ?? hotStore, Coordinator, Audit, Options, TimeProvider.System, Logger, documents);
         Audit.OnWrite = record => Events.Add($"audit:{record.Action}");
     }
 

@@ -198,6 +198,127 @@ public sealed class RegistrationTests : IndexTestBase
     }
 
     [Fact]
+    public async Task Each_study_attribute_a_later_batch_changes_is_merged()
+    {
+        var study = TestData.Uid();
+        var series = TestData.Uid();
+        await UpsertAsync(TestData.Instance(study, series));
+        await UpsertAsync(TestData.Instance(study, series)); // the same attributes again: the row keeps them
+
+        // Each later batch changes one more value (and repeats the earlier changes: the last non-empty value wins).
+        Func<InstanceAttributes, InstanceAttributes>[] changes =
+        [
+            a => a with { StudyDate = "20240116" },
+            a => a with { StudyTime = "111500" },
+            a => a with { StudyId = "S2" },
+            a => a with { ReferringPhysicianName = "JONES^BOB" },
+            a => a with { SopClassUid = TestData.MrImageStorage },
+        ];
+        string[] expected =
+        [
+            "20240116|101500|S1|SMITH^ANNA|{1.2.840.10008.5.1.4.1.1.2}",
+            "20240116|111500|S1|SMITH^ANNA|{1.2.840.10008.5.1.4.1.1.2}",
+            "20240116|111500|S2|SMITH^ANNA|{1.2.840.10008.5.1.4.1.1.2}",
+            "20240116|111500|S2|JONES^BOB|{1.2.840.10008.5.1.4.1.1.2}",
+            "20240116|111500|S2|JONES^BOB|{1.2.840.10008.5.1.4.1.1.2,1.2.840.10008.5.1.4.1.1.4}",
+        ];
+        for (var n = 1; n <= changes.Length; n++)
+        {
+            var upTo = n;
+            await UpsertAsync(TestData.Instance(study, series, attributes: a => changes.Take(upTo).Aggregate(a, (x, change) => change(x))));
+            Assert.Equal(
+                expected[n - 1],
+                await Database.ScalarAsync(
+                    "SELECT concat_ws('|', study_date, study_time, study_id, referring_physician_name, sop_classes_in_study::text) FROM study WHERE study_instance_uid = $1",
+                    Ct,
+                    study));
+        }
+
+        await UpsertAsync(TestData.Instance(study, series, department: "cardiology", attributes: a => a with { StudyDate = "", StudyTime = "", StudyId = "", ReferringPhysicianName = "" }));
+
+        var match = Assert.Single((await QueryAsync(
+            QueryLevel.Study,
+            (DicomTag.StudyInstanceUID, study),
+            (DicomTag.StudyDate, ""),
+            (DicomTag.StudyTime, ""),
+            (DicomTag.StudyID, ""),
+            (DicomTag.ReferringPhysicianName, ""),
+            (DicomTag.StudyDescription, ""),
+            (DicomTag.NumberOfStudyRelatedInstances, ""))).Matches);
+        Assert.Equal("20240116", match.GetString(DicomTag.StudyDate));
+        Assert.Equal("111500", match.GetString(DicomTag.StudyTime));
+        Assert.Equal("S2", match.GetString(DicomTag.StudyID));
+        Assert.Equal("JONES^BOB", match.GetString(DicomTag.ReferringPhysicianName));
+        Assert.Equal("CT CHEST", match.GetString(DicomTag.StudyDescription));
+        Assert.Equal("8", match.GetString(DicomTag.NumberOfStudyRelatedInstances));
+        Assert.Equal(
+            [TestData.CtImageStorage, TestData.MrImageStorage],
+            (string[])(await Database.ScalarAsync("SELECT sop_classes_in_study FROM study WHERE study_instance_uid = $1", Ct, study))!);
+        Assert.Equal(
+            ["cardiology", "radiology"],
+            (string[])(await Database.ScalarAsync("SELECT source_departments FROM study WHERE study_instance_uid = $1", Ct, study))!);
+    }
+
+    [Fact]
+    public async Task A_study_s_receive_times_span_every_batch_including_instances_sent_again()
+    {
+        var study = TestData.Uid();
+        var series = TestData.Uid();
+        var t0 = new DateTimeOffset(2024, 1, 15, 10, 0, 0, TimeSpan.Zero);
+        var again = TestData.Instance(study, series) with { ReceivedAt = t0.AddMinutes(5) };
+        await UpsertAsync(again);
+        await UpsertAsync(TestData.Instance(study, series) with { ReceivedAt = t0 });
+        await UpsertAsync(TestData.Instance(study, series) with { ReceivedAt = t0.AddMinutes(3) });
+        Assert.Equal(
+            (t0.UtcDateTime, t0.AddMinutes(5).UtcDateTime),
+            await ReceiveTimesAsync(study));
+
+        // The same instance sent again later: the counts stay, the last receive time moves.
+        await UpsertAsync(again with { ReceivedAt = t0.AddMinutes(9) });
+        Assert.Equal((t0.UtcDateTime, t0.AddMinutes(9).UtcDateTime), await ReceiveTimesAsync(study));
+        Assert.Equal(("1", "3", ["CT"]), await StudyCountsAsync(study), TupleComparer.Instance);
+    }
+
+    [Fact]
+    public async Task An_instance_s_metadata_document_is_written_in_the_transaction_that_indexes_it()
+    {
+        var study = TestData.Uid();
+        var series = TestData.Uid();
+        var withDocument = TestData.Instance(study, series) with
+        {
+            Document = new InstanceDocument { Json = "{\"00080018\":{\"vr\":\"UI\"}}"u8.ToArray(), Rows = 512, Columns = 256, BitsAllocated = 16 },
+        };
+        var without = TestData.Instance(study, series);
+
+        await UpsertAsync(withDocument, without);
+
+        Assert.Equal(1L, await Database.ScalarAsync("SELECT count(*) FROM web_instance_metadata WHERE study_instance_uid = $1", Ct, study));
+        Assert.Equal(
+            withDocument.Document.Json,
+            (byte[])(await Database.ScalarAsync("SELECT metadata FROM web_instance_metadata WHERE sop_instance_uid = $1", Ct, withDocument.SopInstanceUid))!);
+        Assert.Equal(
+            $"{withDocument.Sha256}|{series}|512|256|16|",
+            await Database.ScalarAsync(
+                "SELECT concat_ws('|', sha256, series_instance_uid, rows, columns, bits_allocated, coalesce(number_of_frames::text, '')) FROM web_instance_metadata WHERE sop_instance_uid = $1",
+                Ct,
+                withDocument.SopInstanceUid));
+
+        // A replaced copy replaces its document.
+        var replaced = withDocument with { Sha256 = new string('a', 64), Document = withDocument.Document with { Rows = 1024 } };
+        await UpsertAsync(replaced);
+        Assert.Equal(
+            $"{new string('a', 64)}|1024",
+            await Database.ScalarAsync("SELECT sha256 || '|' || rows FROM web_instance_metadata WHERE sop_instance_uid = $1", Ct, withDocument.SopInstanceUid));
+    }
+
+    private async Task<(DateTime First, DateTime Last)> ReceiveTimesAsync(string study)
+    {
+        var first = (DateTime)(await Database.ScalarAsync("SELECT first_received_at FROM study WHERE study_instance_uid = $1", Ct, study))!;
+        var last = (DateTime)(await Database.ScalarAsync("SELECT last_received_at FROM study WHERE study_instance_uid = $1", Ct, study))!;
+        return (first, last);
+    }
+
+    [Fact]
     public async Task Batches_are_validated_before_anything_is_written()
     {
         var study = TestData.Uid();

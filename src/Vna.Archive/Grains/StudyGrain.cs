@@ -107,7 +107,7 @@ public sealed partial class StudyGrain(
                 s.InstanceCount++;
             }
 
-            _instances[instance.SopInstanceUid] = instance;
+            _instances[instance.SopInstanceUid] = instance.Document is null ? instance : instance with { Document = null }; // indexed: not kept
             s.TotalBytes += instance.Size;
             _series.Add(instance.SeriesInstanceUid);
             s.SeriesCount = _series.Count;

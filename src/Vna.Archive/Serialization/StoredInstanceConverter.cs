@@ -15,6 +15,14 @@ public sealed class StoredInstanceConverter : IConverter<StoredInstance, StoredI
         Location = s.Location,
         SourceDepartment = s.SourceDepartment,
         ReceivedAt = s.ReceivedAt,
+        Document = s.DocumentJson is null ? null : new InstanceDocument
+        {
+            Json = s.DocumentJson,
+            Rows = s.DocumentRows,
+            Columns = s.DocumentColumns,
+            BitsAllocated = s.DocumentBitsAllocated,
+            NumberOfFrames = s.DocumentNumberOfFrames,
+        },
     };
 
     public StoredInstanceSurrogate ConvertToSurrogate(in StoredInstance i) => new()
@@ -27,5 +35,10 @@ public sealed class StoredInstanceConverter : IConverter<StoredInstance, StoredI
         Location = i.Location,
         SourceDepartment = i.SourceDepartment,
         ReceivedAt = i.ReceivedAt,
+        DocumentJson = i.Document?.Json,
+        DocumentRows = i.Document?.Rows,
+        DocumentColumns = i.Document?.Columns,
+        DocumentBitsAllocated = i.Document?.BitsAllocated,
+        DocumentNumberOfFrames = i.Document?.NumberOfFrames,
     };
 }

@@ -14,4 +14,11 @@ public struct StoredInstanceSurrogate
     [Id(5)] public string Location;
     [Id(6)] public string SourceDepartment;
     [Id(7)] public DateTimeOffset ReceivedAt;
+
+    // The metadata document (StoredInstance.Document), flat; DocumentJson null when there is none.
+    [Id(8)] public byte[]? DocumentJson;
+    [Id(9)] public int? DocumentRows;
+    [Id(10)] public int? DocumentColumns;
+    [Id(11)] public int? DocumentBitsAllocated;
+    [Id(12)] public int? DocumentNumberOfFrames;
 }

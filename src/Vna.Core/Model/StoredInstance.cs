@@ -26,6 +26,12 @@ public sealed record StoredInstance
 
     public required DateTimeOffset ReceivedAt { get; init; }
 
+    /// <summary>
+    /// The metadata document made at ingest, written with the instance's index row in one transaction; null otherwise
+    /// (the study's coordinator does not keep it once the instance is indexed).
+    /// </summary>
+    public InstanceDocument? Document { get; init; }
+
     public string StudyInstanceUid => Attributes.StudyInstanceUid;
 
     public string SeriesInstanceUid => Attributes.SeriesInstanceUid;

@@ -6,7 +6,10 @@ namespace Vna.Core;
 /// </summary>
 public interface IIndexStore
 {
-    /// <summary>Inserts or updates instances and their patient/study/series rows in one transaction.</summary>
+    /// <summary>
+    /// Inserts or updates instances and their patient/study/series rows, and each instance's
+    /// <see cref="StoredInstance.Document"/> when it has one, in one transaction.
+    /// </summary>
     Task UpsertInstancesAsync(IReadOnlyList<StoredInstance> instances, CancellationToken cancellationToken);
 
     /// <summary>Every instance of a study with its placement (what a coordinator loads when it activates).</summary>

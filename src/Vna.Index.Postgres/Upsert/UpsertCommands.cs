@@ -42,7 +42,11 @@ internal static class UpsertCommands
            OR (excluded.patient_sex <> '' AND excluded.patient_sex IS DISTINCT FROM t.patient_sex)
         """;
 
-    /// <summary>Studies: inserted or merged (non-empty values win; modalities, SOP classes and departments are set unions).</summary>
+    /// <summary>
+    /// Studies: inserted or merged (non-empty values win; modalities, SOP classes and departments are set unions). A study
+    /// row is rewritten only when the batch changes one of its values: most batches add instances to a study whose
+    /// attributes they repeat, and then only the counters and receive times change (<see cref="UpsertInstances"/>).
+    /// </summary>
     public const string UpsertStudies = """
         INSERT INTO study AS t (study_instance_uid, patient_pk, study_date, study_time, study_time_key, accession_number,
                                 issuer_of_accession_number, study_description, study_id, referring_physician_name,
@@ -74,9 +78,18 @@ internal static class UpsertCommands
             modalities_in_study            = index_array_union(t.modalities_in_study, excluded.modalities_in_study),
             sop_classes_in_study           = index_array_union(t.sop_classes_in_study, excluded.sop_classes_in_study),
             source_departments             = index_array_union(t.source_departments, excluded.source_departments),
-            first_received_at              = LEAST(t.first_received_at, excluded.first_received_at),
-            last_received_at               = GREATEST(t.last_received_at, excluded.last_received_at),
             updated_at                     = now()
+        WHERE t.patient_pk <> excluded.patient_pk
+           OR (excluded.study_date <> '' AND excluded.study_date <> t.study_date)
+           OR (excluded.study_time <> '' AND excluded.study_time <> t.study_time)
+           OR (excluded.accession_number <> '' AND excluded.accession_number <> t.accession_number)
+           OR (excluded.issuer_of_accession_number <> '' AND excluded.issuer_of_accession_number <> t.issuer_of_accession_number)
+           OR (excluded.study_description <> '' AND excluded.study_description <> t.study_description)
+           OR (excluded.study_id <> '' AND excluded.study_id <> t.study_id)
+           OR (excluded.referring_physician_name <> '' AND excluded.referring_physician_name <> t.referring_physician_name)
+           OR NOT (excluded.modalities_in_study <@ t.modalities_in_study)
+           OR NOT (excluded.sop_classes_in_study <@ t.sop_classes_in_study)
+           OR NOT (excluded.source_departments <@ t.source_departments)
         """;
 
     /// <summary>Series: inserted or merged; each study's series count grows by the series the batch inserted.</summary>
@@ -116,7 +129,8 @@ internal static class UpsertCommands
 
     /// <summary>
     /// Instances: inserted or replaced (placement, checksum, attributes); then each series' and study's counters change by
-    /// the difference between the new rows and the rows they replaced (read from the same snapshot before the upsert).
+    /// the difference between the new rows and the rows they replaced (read from the same snapshot before the upsert), and
+    /// each study's first and last receive times take in the batch's.
     /// </summary>
     public const string UpsertInstances = """
         WITH u AS (
@@ -152,12 +166,13 @@ internal static class UpsertCommands
                 source_department      = excluded.source_department,
                 received_at            = excluded.received_at,
                 updated_at             = now()
-            RETURNING t.series_pk, t.study_pk, t.size, t.availability
+            RETURNING t.series_pk, t.study_pk, t.size, t.availability, t.received_at
         ),
         d AS (
-            SELECT series_pk, study_pk, 1 AS n, size AS bytes, CASE WHEN availability = 1 THEN 1 ELSE 0 END AS nearline FROM up
+            SELECT series_pk, study_pk, 1 AS n, size AS bytes, CASE WHEN availability = 1 THEN 1 ELSE 0 END AS nearline,
+                   received_at FROM up
             UNION ALL
-            SELECT series_pk, study_pk, -1, -size, CASE WHEN availability = 1 THEN -1 ELSE 0 END FROM old
+            SELECT series_pk, study_pk, -1, -size, CASE WHEN availability = 1 THEN -1 ELSE 0 END, NULL FROM old
         ),
         series_counts AS (
             UPDATE series AS s
@@ -167,10 +182,30 @@ internal static class UpsertCommands
         )
         UPDATE study AS s
         SET num_instances = s.num_instances + c.n, num_nearline_instances = s.num_nearline_instances + c.nearline,
-            total_bytes = s.total_bytes + c.bytes, updated_at = now()
-        FROM (SELECT study_pk, sum(n)::integer AS n, sum(nearline)::integer AS nearline, sum(bytes)::bigint AS bytes
+            total_bytes = s.total_bytes + c.bytes, first_received_at = LEAST(s.first_received_at, c.first_at),
+            last_received_at = GREATEST(s.last_received_at, c.last_at), updated_at = now()
+        FROM (SELECT study_pk, sum(n)::integer AS n, sum(nearline)::integer AS nearline, sum(bytes)::bigint AS bytes,
+                     min(received_at) AS first_at, max(received_at) AS last_at
               FROM d GROUP BY study_pk) AS c
-        WHERE s.study_pk = c.study_pk AND (c.n <> 0 OR c.nearline <> 0 OR c.bytes <> 0)
+        WHERE s.study_pk = c.study_pk
+          AND (c.n <> 0 OR c.nearline <> 0 OR c.bytes <> 0 OR s.first_received_at IS NULL OR c.first_at < s.first_received_at
+               OR c.last_at > s.last_received_at)
+        """;
+
+    /// <summary>
+    /// The metadata documents made at ingest (<see cref="StoredInstance.Document"/>), in the transaction that indexes their
+    /// instances: an instance is never visible without its metadata. The table is DICOMweb's (0050_web_metadata), which
+    /// also writes a row when it makes one from a stored object (Vna.Web's PostgresInstanceMetadataStore).
+    /// </summary>
+    public const string UpsertDocuments = """
+        INSERT INTO web_instance_metadata (study_instance_uid, series_instance_uid, sop_instance_uid, sha256, metadata, rows,
+                                           columns, bits_allocated, number_of_frames)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::int[], $7::int[], $8::int[], $9::int[])
+        ORDER BY 3
+        ON CONFLICT (sop_instance_uid) DO UPDATE SET
+            study_instance_uid = excluded.study_instance_uid, series_instance_uid = excluded.series_instance_uid,
+            sha256 = excluded.sha256, metadata = excluded.metadata, rows = excluded.rows, columns = excluded.columns,
+            bits_allocated = excluded.bits_allocated, number_of_frames = excluded.number_of_frames, updated_at = now()
         """;
 
     public static void AddTo(NpgsqlBatch batch, IndexBatch rows)
@@ -242,6 +277,22 @@ internal static class UpsertCommands
             Smallints(instances, i => (short)AvailabilityCodes.FromTier(i.Tier)),
             Texts(instances, i => IndexText.Clean(i.SourceDepartment)),
             Times(instances, i => i.ReceivedAt.UtcDateTime)));
+
+        var documents = instances.Where(i => i.Document is not null).ToArray();
+        if (documents.Length > 0)
+        {
+            batch.BatchCommands.Add(Command(
+                UpsertDocuments,
+                Texts(documents, i => IndexText.Clean(i.StudyInstanceUid)),
+                Texts(documents, i => IndexText.Clean(i.SeriesInstanceUid)),
+                Texts(documents, i => IndexText.Clean(i.SopInstanceUid)),
+                Texts(documents, i => IndexText.Clean(i.Sha256).ToLowerInvariant()),
+                new NpgsqlParameter { Value = documents.Select(i => i.Document!.Json).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
+                Integers(documents, i => i.Document!.Rows),
+                Integers(documents, i => i.Document!.Columns),
+                Integers(documents, i => i.Document!.BitsAllocated),
+                Integers(documents, i => i.Document!.NumberOfFrames)));
+        }
     }
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
@@ -253,6 +304,9 @@ internal static class UpsertCommands
 
     private static NpgsqlParameter Texts<T>(IReadOnlyList<T> rows, Func<T, string?> value) =>
         new() { Value = rows.Select(value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Integers<T>(IReadOnlyList<T> rows, Func<T, int?> value) =>
+        new() { Value = rows.Select(value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer };
 
     private static NpgsqlParameter Smallints<T>(IReadOnlyList<T> rows, Func<T, short> value) =>
         new() { Value = rows.Select(value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint };

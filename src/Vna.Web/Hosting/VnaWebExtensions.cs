@@ -22,8 +22,9 @@ namespace Vna.Web;
 public static class VnaWebExtensions
 {
     /// <summary>
-    /// Registers DICOMweb's settings (section "DicomWeb"), bearer-token authentication, the metadata store and the
-    /// coordinator decorator that aggregates metadata at ingest. Refuses a configuration that would expose the development
+    /// Registers DICOMweb's settings (section "DicomWeb"), bearer-token authentication, the metadata store, the builder of
+    /// the metadata document the Store feature indexes with each instance, and the coordinator decorator that aggregates
+    /// metadata at ingest for instances that come without one. Refuses a configuration that would expose the development
     /// mode beyond loopback or that names no way to check tokens.
     /// </summary>
     public static WebApplicationBuilder AddVnaWeb(this WebApplicationBuilder builder)
@@ -35,6 +36,7 @@ public static class VnaWebExtensions
         Validate(options, builder.Configuration);
 
         builder.Services.TryAddSingleton<IInstanceMetadataStore>(sp => new PostgresInstanceMetadataStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.TryAddSingleton<IInstanceDocumentBuilder, DicomWebDocumentBuilder>();
         DecorateCoordinator(builder.Services);
 
         var auth = options.Authentication;

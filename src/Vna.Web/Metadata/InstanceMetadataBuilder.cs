@@ -38,28 +38,52 @@ public static class InstanceMetadataBuilder
 
     public static InstanceMetadata Build(DicomFile file, StoredInstance instance)
     {
-        ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(instance);
-        var dataset = file.Dataset;
-        var paths = new Dictionary<DicomItem, string>(ReferenceEqualityComparer.Instance);
-        CollectPaths(dataset, string.Empty, paths);
-        var prefix = BulkDataPath(instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid);
-        var writerOptions = new DicomJsonWriterOptions
-        {
-            InlineBinaryThreshold = InlineLimit,
-            BulkDataUriFactory = item => paths.TryGetValue(item, out var path) ? prefix + path : null,
-        };
+        return Row(instance, BuildDocument(file, instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid, instance.TransferSyntaxUid));
+    }
 
-        // The syntax the object is stored in, for clients that decode frames (the data set is this read's own copy).
-        dataset.AddOrUpdate(DicomTag.AvailableTransferSyntaxUID, DicomVR.UI, instance.TransferSyntaxUid);
-        var json = DicomJson.SerializeToUtf8Bytes(dataset, writerOptions);
+    /// <summary>The row of <paramref name="instance"/> holding <paramref name="document"/>.</summary>
+    public static InstanceMetadata Row(StoredInstance instance, InstanceDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(document);
         return new InstanceMetadata
         {
             StudyInstanceUid = instance.StudyInstanceUid,
             SeriesInstanceUid = instance.SeriesInstanceUid,
             SopInstanceUid = instance.SopInstanceUid,
             Sha256 = instance.Sha256,
-            Json = json,
+            Json = document.Json,
+            Rows = document.Rows,
+            Columns = document.Columns,
+            BitsAllocated = document.BitsAllocated,
+            NumberOfFrames = document.NumberOfFrames,
+        };
+    }
+
+    /// <summary>
+    /// The document of <paramref name="file"/>'s data set, stored in <paramref name="transferSyntaxUid"/>: adds Available
+    /// Transfer Syntax UID (0008,3002) to the data set (the caller's own copy) and never reads a value over
+    /// <see cref="InlineLimit"/>.
+    /// </summary>
+    public static InstanceDocument BuildDocument(DicomFile file, string study, string series, string sop, string transferSyntaxUid)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var dataset = file.Dataset;
+        var paths = new Dictionary<DicomItem, string>(ReferenceEqualityComparer.Instance);
+        CollectPaths(dataset, string.Empty, paths);
+        var prefix = BulkDataPath(study, series, sop);
+        var writerOptions = new DicomJsonWriterOptions
+        {
+            InlineBinaryThreshold = InlineLimit,
+            BulkDataUriFactory = item => paths.TryGetValue(item, out var path) ? prefix + path : null,
+        };
+
+        // The syntax the object is stored in, for clients that decode frames.
+        dataset.AddOrUpdate(DicomTag.AvailableTransferSyntaxUID, DicomVR.UI, transferSyntaxUid);
+        return new InstanceDocument
+        {
+            Json = DicomJson.SerializeToUtf8Bytes(dataset, writerOptions),
             Rows = Number(dataset, DicomTag.Rows),
             Columns = Number(dataset, DicomTag.Columns),
             BitsAllocated = Number(dataset, DicomTag.BitsAllocated),

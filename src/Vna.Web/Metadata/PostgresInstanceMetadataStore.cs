@@ -23,6 +23,8 @@ public sealed class PostgresInstanceMetadataStore : IInstanceMetadataStore
 
     private const string Columns = "study_instance_uid, series_instance_uid, sop_instance_uid, sha256, metadata, rows, columns, bits_allocated, number_of_frames";
 
+    // Rows made on demand (and by MetadataCapturingCoordinator). Rows made at ingest are written by the index adapter in the
+    // registration's transaction (Vna.Index.Postgres UpsertCommands.UpsertDocuments): keep the two alike.
     private const string UpsertSql = $"""
         INSERT INTO web_instance_metadata ({Columns})
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::int[], $7::int[], $8::int[], $9::int[])

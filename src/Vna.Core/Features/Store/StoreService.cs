@@ -18,7 +18,8 @@ public sealed partial class StoreService
 {
     private const int CopyBufferSize = 128 * 1024;
     private const int MaxReportedReaderWarnings = 16;
-    private const int ReaderBulkDataThreshold = 1024;
+    /// <summary>Values over 1 KiB stay in the file (what the metadata document refers to by BulkDataURI, never reads).</summary>
+    private const int ReaderBulkDataThreshold = 1025;
     private const string StoreOperation = "store";
 
     /// <summary>Where a header read of a bare data set may stop: after the SOP Instance UID.</summary>
@@ -30,6 +31,7 @@ public sealed partial class StoreService
     private readonly IOptionsMonitor<ArchiveOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<StoreService> _logger;
+    private readonly IInstanceDocumentBuilder? _documents;
 
     public StoreService(
         IHotStore hotStore,
@@ -37,7 +39,8 @@ public sealed partial class StoreService
         IAuditSink auditSink,
         IOptionsMonitor<ArchiveOptions> options,
         TimeProvider timeProvider,
-        ILogger<StoreService> logger)
+        ILogger<StoreService> logger,
+        IInstanceDocumentBuilder? documents = null)
     {
         ArgumentNullException.ThrowIfNull(hotStore);
         ArgumentNullException.ThrowIfNull(coordinator);
@@ -51,6 +54,7 @@ public sealed partial class StoreService
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
+        _documents = documents;
     }
 
     /// <summary>
@@ -179,6 +183,7 @@ public sealed partial class StoreService
         StoreCheck check;
         string transferSyntaxUid;
         InstanceAttributes attributes;
+        InstanceDocument? document;
         var warnings = new List<string>();
         bool coerced;
         using (file)
@@ -254,6 +259,9 @@ public sealed partial class StoreService
                 StudyInstanceUid = check.StudyInstanceUid!,
                 SeriesInstanceUid = check.SeriesInstanceUid!,
             };
+
+            // Last: the builder may add to the data set (which is not used again).
+            document = BuildDocument(file, check);
         }
 
         // 5. Commit: fsync, atomic rename into the study's folder, fsync of the folder.
@@ -279,6 +287,7 @@ public sealed partial class StoreService
             Location = location,
             SourceDepartment = department.Name,
             ReceivedAt = receivedAt,
+            Document = document,
         };
 
         // 6. Register with the study's coordinator; only its answer makes the object part of the archive.
@@ -412,6 +421,25 @@ public sealed partial class StoreService
         }
 
         return result;
+    }
+
+    /// <summary>The instance's metadata document from the parsed data set; null (made later from the file) without a builder or when it fails.</summary>
+    private InstanceDocument? BuildDocument(DicomFile file, StoreCheck check)
+    {
+        if (_documents is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return _documents.Build(file, check.StudyInstanceUid!, check.SeriesInstanceUid!, check.SopInstanceUid!);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogDocumentFailure(ex.GetType().Name);
+            return null;
+        }
     }
 
     /// <summary>Copies the input after <paramref name="prefix"/>; null when the object exceeds <paramref name="maxSize"/> (0: no limit).</summary>
@@ -624,4 +652,7 @@ public sealed partial class StoreService
 
     [LoggerMessage(12, LogLevel.Error, "The hot tier failed while storing an object from department {Department} ({ExceptionType}).")]
     private partial void LogHotTierFailure(string department, string exceptionType);
+
+    [LoggerMessage(13, LogLevel.Warning, "The metadata document of a stored object could not be made at ingest ({ExceptionType}); it will be made from the stored object.")]
+    private partial void LogDocumentFailure(string exceptionType);
 }
