@@ -12,7 +12,10 @@
 # Everything runs inside one loopback-only network namespace (deploy/local/netns-run): storescp and Orthanc cannot bind a
 # single address. PostgreSQL (VNA_TEST_PG, default the test server on 127.0.0.1:55432) is reached through its Unix socket.
 # Ports 41400-41499 (each Vna server its own silo and gateway ports from 41420 up: a stopped silo's port can stay in
-# TIME_WAIT). Environment: PARALLEL="1 4" (associations), TARGETS="vna storescp orthanc" (receivers), SETS="ct big"
+# TIME_WAIT). Environment: PARALLEL="1 4" (associations), TARGETS="vna storescp storescp_fsync orthanc" (receivers;
+# storescp_fsync is storescp made durable by tests/bench/fsync-on-close.c, an LD_PRELOAD shim: fsync of each received
+# file and of its folder before it is closed — the floor for any receiver that answers only once the object is durable),
+# SETS="ct big"
 # (the 1000 CT instances, the multi-frame object), CLIENTS="storescu vna" (senders), WARMUP=N
 # (send the first N of 3,000 instances of 30 other studies to each fresh receiver, untimed, before the timed transfer: a
 # server that has run for a while rather than one just started; default 0), VNA_GEN_CT (gen-ct.py).
@@ -62,6 +65,7 @@ ds.save_as(sys.argv[2], write_like_original=False)
 PY
         rm -rf "$DATA/big-src"
     fi
+    cc -O2 -shared -fPIC -o "$OUT/fsync-on-close.so" "$HERE/fsync-on-close.c" -ldl || { log "cannot build the fsync shim (cc)"; exit 1; }
     log "building Vna.Server and Vna.Cli (Release) into $ARTIFACTS"
     for p in Vna.Server Vna.Cli; do
         dotnet build "$ROOT/src/$p/$p.csproj" -c Release --artifacts-path "$ARTIFACTS" -nologo -v q > "$OUT/dimse-store-build.log" 2>&1 \
@@ -135,6 +139,16 @@ start_storescp() {
     for _ in $(seq 1 100); do echoscu -aec STORESCP 127.0.0.1 41410 >/dev/null 2>&1 && break; sleep 0.1; done
 }
 count_storescp() { find "$SCP_DIR" -type f ! -name '*.tmp' | wc -l; }
+
+# storescp with every received file and its folder fsync'd before it is closed (tests/bench/fsync-on-close.c).
+start_storescp_fsync() {
+    SEQ=$((SEQ + 1)); SCP_DIR="$WORK/scp-$SEQ"; mkdir -p "$SCP_DIR"
+    LD_PRELOAD="$OUT/fsync-on-close.so" storescp --fork -aet STORESCP -od "$SCP_DIR" 41410 > "$WORK/scp.log" 2>&1 &
+    SERVER_PID=$!
+    AE=STORESCP; PORT=41410
+    for _ in $(seq 1 100); do echoscu -aec STORESCP 127.0.0.1 41410 >/dev/null 2>&1 && break; sleep 0.1; done
+}
+count_storescp_fsync() { count_storescp; }
 
 start_orthanc() {
     SEQ=$((SEQ + 1)); ORTHANC_DIR="$WORK/orthanc-$SEQ"; mkdir -p "$ORTHANC_DIR"
@@ -211,7 +225,7 @@ START_LOAD=$(load)
 SETS="${SETS:-ct big}"
 if [[ " $SETS " == *" ct "* ]]; then
     for p in $PARALLEL; do
-        for target in ${TARGETS:-vna storescp orthanc}; do
+        for target in ${TARGETS:-vna storescp storescp_fsync orthanc}; do
             for client in ${CLIENTS:-storescu vna}; do
                 measure "$target" "$client" "$p" ct
             done
@@ -219,7 +233,7 @@ if [[ " $SETS " == *" ct "* ]]; then
     done
 fi
 if [[ " $SETS " == *" big "* ]]; then
-    for target in ${TARGETS:-vna storescp orthanc}; do
+    for target in ${TARGETS:-vna storescp storescp_fsync orthanc}; do
         for client in ${CLIENTS:-storescu vna}; do
             measure "$target" "$client" 1 big
         done

@@ -24,6 +24,9 @@ public sealed class FileSystemHotStore : IHotStore, IDisposable
 
     /// <summary>Folders whose entry in their parent is known to be on stable storage (their parent was fsync'd after they were created).</summary>
     private readonly ConcurrentDictionary<string, bool> _durableFolders = new(StringComparer.Ordinal);
+
+    /// <summary>Flushes of the folders objects are committed into, shared by concurrent commits.</summary>
+    internal FolderFlushGroup FolderFlushes { get; } = new(DirectorySync.Flush);
     private readonly Lock _ownerLock = new();
     private readonly string _ownerFolder;
     private FileStream? _owner;

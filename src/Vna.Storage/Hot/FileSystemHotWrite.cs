@@ -59,8 +59,8 @@ internal sealed class FileSystemHotWrite : IContentAddressedHotWrite
         _committed = true;
         try
         {
-            // The new name is durable only once the folder holding it is.
-            DirectorySync.Flush(folder);
+            // The new name is durable only once the folder holding it is (one flush serves concurrent commits into it).
+            await _store.FolderFlushes.FlushAsync(folder).ConfigureAwait(false);
         }
         catch (IOException)
         {
