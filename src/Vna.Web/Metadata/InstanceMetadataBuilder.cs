@@ -43,7 +43,7 @@ public static class InstanceMetadataBuilder
     }
 
     /// <summary>The row of <paramref name="instance"/> holding <paramref name="document"/>.</summary>
-    public static InstanceMetadata Row(StoredInstance instance, InstanceDocument document)
+    private static InstanceMetadata Row(StoredInstance instance, InstanceDocument document)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(document);
