@@ -95,8 +95,8 @@ internal sealed class LifecycleHarness : IAsyncDisposable
         }
 
         services?.Invoke(builder.Services);
-        var siloPort = LifecyclePorts.Next();
-        var gatewayPort = LifecyclePorts.Next();
+        var siloPort = FreePorts.Next();
+        var gatewayPort = FreePorts.Next();
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(siloPort, gatewayPort)
             .AddMemoryGrainStorage("studies")

@@ -14,10 +14,10 @@ internal static class LifecycleServer
             Postgres = postgres,
             WorkDirectory = scratch.Sub("work"),
             DataDirectory = scratch.Sub("data"),
-            HttpPort = LifecyclePorts.Next(),
-            SiloPort = LifecyclePorts.Next(),
-            GatewayPort = LifecyclePorts.Next(),
-            DimsePort = LifecyclePorts.Next(),
+            HttpPort = FreePorts.Next(),
+            SiloPort = FreePorts.Next(),
+            GatewayPort = FreePorts.Next(),
+            DimsePort = FreePorts.Next(),
             Configuration = configuration,
         };
     }

@@ -5,6 +5,7 @@ using System.Xml.Linq;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vna.Core;
 using Vna.Index.Postgres;
+using Vna.Testing;
 
 namespace Vna.Lifecycle.Tests;
 
@@ -54,7 +55,7 @@ public sealed class SyslogTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var archive = await LifecycleHarness.StartAsync(ct);
-        var port = LifecyclePorts.Next();
+        var port = FreePorts.Next();
         using var udp = protocol == "udp" ? new UdpClient(new IPEndPoint(IPAddress.Loopback, port)) : null;
         var tcp = protocol == "tcp" ? new TcpListener(IPAddress.Loopback, port) : null;
         tcp?.Start();
