@@ -11,12 +11,11 @@ namespace Vna.Dimse.QueryRetrieve.Tests.Dimse;
 /// <summary><c>vna find|move|get|commit</c> (the built CLI, run as a process) against the query/retrieve services.</summary>
 public sealed class CliTests : QrServerFixture
 {
-    private static int s_nextDestinationPort = 41290;
     private int _destinationPort;
 
     protected override void ConfigureArchive(ArchiveOptions archive)
     {
-        _destinationPort = Interlocked.Increment(ref s_nextDestinationPort);
+        _destinationPort = FreePorts.Next();
         var ops = new DepartmentOptions { Name = "operators" };
         ops.AeTitles.Add("VNACLI");
         ops.MoveDestinations.Add(new MoveDestinationOptions { AeTitle = "CAPTURE", Host = "127.0.0.1", Port = _destinationPort });

@@ -1,6 +1,7 @@
 using Vna.Core;
 using Vna.Dicom;
 using Vna.Dicom.Network;
+using Vna.Testing;
 
 namespace Vna.Dimse.QueryRetrieve.Tests.Dimse;
 
@@ -8,12 +9,11 @@ namespace Vna.Dimse.QueryRetrieve.Tests.Dimse;
 public sealed class CommitmentScpTests : QrServerFixture
 {
     private const string RequesterAe = "PACS";
-    private static int s_nextReportPort = 41270;
     private int _reportPort;
 
     protected override void ConfigureArchive(ArchiveOptions archive)
     {
-        _reportPort = Interlocked.Increment(ref s_nextReportPort);
+        _reportPort = FreePorts.Next();
         var pacs = new DepartmentOptions { Name = "cardiology" };
         pacs.AeTitles.Add(RequesterAe);
         pacs.MoveDestinations.Add(new MoveDestinationOptions { AeTitle = RequesterAe, Host = "127.0.0.1", Port = _reportPort });

@@ -4,6 +4,7 @@ using Vna.Core;
 using Vna.Dicom;
 using Vna.Dicom.Network;
 using Vna.Dimse.QueryRetrieve.Tests.Interop;
+using Vna.Testing;
 
 namespace Vna.Dimse.QueryRetrieve.Tests.Dimse;
 
@@ -11,12 +12,11 @@ namespace Vna.Dimse.QueryRetrieve.Tests.Dimse;
 public sealed class RetrieveScuTests : QrServerFixture
 {
     private const string DestinationAe = "CAPTURE";
-    private static int s_nextDestinationPort = 41250;
     private int _destinationPort;
 
     protected override void ConfigureArchive(ArchiveOptions archive)
     {
-        _destinationPort = Interlocked.Increment(ref s_nextDestinationPort);
+        _destinationPort = FreePorts.Next();
         var radiology = new DepartmentOptions { Name = "radiology" };
         radiology.AeTitles.Add("MOVESCU");
         radiology.AeTitles.Add("GETSCU");
