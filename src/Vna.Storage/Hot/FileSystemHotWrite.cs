@@ -6,20 +6,18 @@ namespace Vna.Storage;
 internal sealed class FileSystemHotWrite : IContentAddressedHotWrite
 {
     private readonly FileSystemHotStore _store;
-    private readonly FileStream _stream;
-    private readonly InlineWriteStream _writer;
+    private readonly DirectWriteStream _stream;
     private bool _committed;
     private bool _disposed;
 
-    public FileSystemHotWrite(FileSystemHotStore store, FileStream stream, string temporaryPath)
+    public FileSystemHotWrite(FileSystemHotStore store, DirectWriteStream stream, string temporaryPath)
     {
         _store = store;
         _stream = stream;
-        _writer = new InlineWriteStream(stream);
         TemporaryPath = temporaryPath;
     }
 
-    public Stream Stream => _writer;
+    public Stream Stream => _stream;
 
     public string TemporaryPath { get; }
 
@@ -38,7 +36,7 @@ internal sealed class FileSystemHotWrite : IContentAddressedHotWrite
         var folder = Path.GetDirectoryName(destination)!;
 
         // The bytes first: flushed to the file, then the file to the disk (fsync), then closed.
-        _stream.Flush(flushToDisk: true);
+        await _stream.FlushToDiskAsync().ConfigureAwait(false);
         await _stream.DisposeAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
