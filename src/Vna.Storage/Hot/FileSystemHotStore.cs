@@ -54,8 +54,16 @@ public sealed class FileSystemHotStore : IHotStore, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var path = Path.Combine(OwnedTemporaryFolder(), Guid.NewGuid().ToString("N") + ".tmp");
-        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete);
-        return Task.FromResult<IHotWrite>(new FileSystemHotWrite(this, new DirectWriteStream(handle), path));
+        var stream = new FileStream(
+            path,
+            new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.Read | FileShare.Delete,
+                BufferSize = 64 * 1024, // written inline (InlineWriteStream), not through the thread pool
+            });
+        return Task.FromResult<IHotWrite>(new FileSystemHotWrite(this, stream, path));
     }
 
     public Task<Stream> OpenReadAsync(string location, CancellationToken cancellationToken)

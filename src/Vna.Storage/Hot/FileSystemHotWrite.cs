@@ -6,18 +6,20 @@ namespace Vna.Storage;
 internal sealed class FileSystemHotWrite : IContentAddressedHotWrite
 {
     private readonly FileSystemHotStore _store;
-    private readonly DirectWriteStream _stream;
+    private readonly FileStream _stream;
+    private readonly InlineWriteStream _writer;
     private bool _committed;
     private bool _disposed;
 
-    public FileSystemHotWrite(FileSystemHotStore store, DirectWriteStream stream, string temporaryPath)
+    public FileSystemHotWrite(FileSystemHotStore store, FileStream stream, string temporaryPath)
     {
         _store = store;
         _stream = stream;
+        _writer = new InlineWriteStream(stream);
         TemporaryPath = temporaryPath;
     }
 
-    public Stream Stream => _stream;
+    public Stream Stream => _writer;
 
     public string TemporaryPath { get; }
 
@@ -36,7 +38,7 @@ internal sealed class FileSystemHotWrite : IContentAddressedHotWrite
         var folder = Path.GetDirectoryName(destination)!;
 
         // The bytes first: flushed to the file, then the file to the disk (fsync), then closed.
-        await _stream.FlushToDiskAsync().ConfigureAwait(false);
+        _stream.Flush(flushToDisk: true);
         await _stream.DisposeAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
