@@ -2,8 +2,9 @@
 # tests/bench/dimse-store.sh — C-STORE ingest, whole system, side by side in one run: the same files sent by DCMTK
 # storescu (TCP_NODELAY=1) and by `vna store` to (a) the Vna archive (Vna.Server's DIMSE listener: fsync + index + study
 # grain before each success), (b) DCMTK storescp writing files (no fsync) and (c) Orthanc (Debian package, default
-# SQLite index, SyncStorageArea = fsync per file). Every receiver is fresh for every run (new database / folder). Prints
-# a Markdown report (instances/s and MB/s, medians of RUNS, the load) and keeps it in tests/bench/out/.
+# SQLite index, SyncStorageArea = fsync per file). Every receiver is fresh for every run (new database / folder); runs
+# are interleaved (run 1 of every cell, then run 2...). Prints a Markdown report (instances/s and MB/s, medians of RUNS,
+# the load before a cell's first run and after its last) and keeps it in tests/bench/out/.
 #
 # Usage: tests/bench/dimse-store.sh [RUNS]          (default 3; needs root for the network namespace)
 #
@@ -188,27 +189,35 @@ send() {
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 ROWS=()
-measure() { # TARGET CLIENT P SET(ct|big)
-    local target="$1" client="$2" p="$3" set="$4" times=() r t n expected files bytes
-    if [[ "$set" == ct ]]; then files=("${CT[@]}"); bytes=$BYTES; expected=$FILES; else files=("$BIG"); bytes=$BIG_BYTES; expected=1; fi
-    local before; before=$(load)
-    for ((r = 1; r <= RUNS; r++)); do
-        "start_$target"
-        if [[ "$WARMUP" -gt 0 ]]; then
-            # Untimed: the receiver's first WARMUP instances of another study (JIT, first activations, first connections).
-            send storescu 1 "${WARM[@]:0:$WARMUP}" > /dev/null
-        fi
-        sync # every timed run starts with nothing of earlier runs left to write back to the disk
-        t=$(send "$client" "$p" "${files[@]}")
-        n=$(( $("count_$target") - WARMUP ))
-        stop_server
-        [[ "$n" == "$expected" ]] || { log "$target/$client/P=$p/$set run $r: $n of $expected stored"; tail -5 "$WORK/client.log" >&2; }
-        times+=("$t")
-    done
-    local m; m=$(median "${times[@]}")
-    local row; row=$(awk -v t="$m" -v f="$expected" -v b="$bytes" -v all="$(printf '%s ' "${times[@]}")" \
+declare -A TIMES LOAD_BEFORE LOAD_AFTER
+# run_once TARGET CLIENT P SET(ct|big): one timed run on a fresh receiver; appends its seconds to TIMES[cell].
+run_once() {
+    local target="$1" client="$2" p="$3" set="$4" cell="$1 $2 $3 $4" t n expected files
+    if [[ "$set" == ct ]]; then files=("${CT[@]}"); expected=$FILES; else files=("$BIG"); expected=1; fi
+    [[ -n "${LOAD_BEFORE[$cell]:-}" ]] || LOAD_BEFORE[$cell]=$(load)
+    "start_$target"
+    if [[ "$WARMUP" -gt 0 ]]; then
+        # Untimed: the receiver's first WARMUP instances of another study (JIT, first activations, first connections).
+        send storescu 1 "${WARM[@]:0:$WARMUP}" > /dev/null
+    fi
+    sync # every timed run starts with nothing of earlier runs left to write back to the disk
+    t=$(send "$client" "$p" "${files[@]}")
+    n=$(( $("count_$target") - WARMUP ))
+    stop_server
+    [[ "$n" == "$expected" ]] || { log "$target/$client/P=$p/$set: $n of $expected stored"; tail -5 "$WORK/client.log" >&2; }
+    TIMES[$cell]="${TIMES[$cell]:-}$t "
+    LOAD_AFTER[$cell]=$(load)
+}
+
+# row TARGET CLIENT P SET: the cell's median as a report row.
+row() {
+    local target="$1" client="$2" p="$3" set="$4" cell="$1 $2 $3 $4" expected bytes m r
+    if [[ "$set" == ct ]]; then bytes=$BYTES; expected=$FILES; else bytes=$BIG_BYTES; expected=1; fi
+    # shellcheck disable=SC2086 # the run times are a space-separated list
+    m=$(median ${TIMES[$cell]})
+    r=$(awk -v t="$m" -v f="$expected" -v b="$bytes" -v all="${TIMES[$cell]}" \
         'BEGIN { printf "%.0f | %.1f | %.2f [%s]", f / t, b / 1e6 / t, t, all }')
-    ROWS+=("| $target | $client | $p | $set | $row | $before → $(load) |")
+    ROWS+=("| $target | $client | $p | $set | $r | ${LOAD_BEFORE[$cell]} → ${LOAD_AFTER[$cell]} |")
     log "${ROWS[-1]}"
 }
 
@@ -223,28 +232,39 @@ print("%.0f" % ((time.perf_counter() - t) / 200 * 1e6))' "$WORK/create-probe")
 log "load at start: $(load); creating a file: $CREATE_US µs; $FILES CT files ($BYTES bytes), multi-frame $BIG_BYTES bytes, $RUNS runs each"
 START_LOAD=$(load)
 SETS="${SETS:-ct big}"
+CELLS=()
 if [[ " $SETS " == *" ct "* ]]; then
     for p in $PARALLEL; do
         for target in ${TARGETS:-vna storescp storescp_fsync orthanc}; do
-            for client in ${CLIENTS:-storescu vna}; do
-                measure "$target" "$client" "$p" ct
-            done
+            for client in ${CLIENTS:-storescu vna}; do CELLS+=("$target $client $p ct"); done
         done
     done
 fi
 if [[ " $SETS " == *" big "* ]]; then
     for target in ${TARGETS:-vna storescp storescp_fsync orthanc}; do
-        for client in ${CLIENTS:-storescu vna}; do
-            measure "$target" "$client" 1 big
-        done
+        for client in ${CLIENTS:-storescu vna}; do CELLS+=("$target $client 1 big"); done
     done
 fi
+# Runs are interleaved (run 1 of every cell, then run 2 of every cell...): whatever drifts on the machine during the
+# benchmark — load, the page cache, the state of the VM's memory (see README.md, seventh session) — falls on every
+# receiver alike instead of on whichever cell ran at the time.
+for ((r = 1; r <= RUNS; r++)); do
+    for cell in "${CELLS[@]}"; do
+        # shellcheck disable=SC2086 # a cell is four words
+        run_once $cell
+    done
+    log "run $r of $RUNS done"
+done
+for cell in "${CELLS[@]}"; do
+    # shellcheck disable=SC2086
+    row $cell
+done
 
 {
     echo "# DIMSE C-STORE ingest, $TS"
     echo
     echo "Machine: $(nproc) cores, load at start $START_LOAD, at end $(load); creating an empty file cost $CREATE_US µs at start. $FILES CT instances ($(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB);"
-    echo "multi-frame object $(awk -v b="$BIG_BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB. Medians of $RUNS runs (all runs' seconds in brackets); every run on a fresh receiver; warm-up before each timed run: $WARMUP instances (untimed)."
+    echo "multi-frame object $(awk -v b="$BIG_BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB. Medians of $RUNS runs, interleaved across receivers (all runs' seconds in brackets); every run on a fresh receiver; warm-up before each timed run: $WARMUP instances (untimed)."
     echo
     echo "| receiver | sender | associations | data | instances/s | MB/s | median s [runs] | load 1/5/15 min before → after |"
     echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
