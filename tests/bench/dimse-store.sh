@@ -204,7 +204,7 @@ run_once() {
     t=$(send "$client" "$p" "${files[@]}")
     n=$(( $("count_$target") - WARMUP ))
     stop_server
-    [[ "$n" == "$expected" ]] || { log "$target/$client/P=$p/$set: $n of $expected stored"; tail -5 "$WORK/client.log" >&2; }
+    [[ "$n" == "$expected" ]] || { log "$target/$client/P=$p/$set run $r: $n of $expected stored"; tail -5 "$WORK/client.log" >&2; }
     TIMES[$cell]="${TIMES[$cell]:-}$t "
     LOAD_AFTER[$cell]=$(load)
 }
