@@ -320,6 +320,7 @@ public sealed partial class StudyGrain : IStudyLifecycleGrain, IRemindable
         var rows = await engine.Store.PurgeIndexAsync(uid, cancellationToken);
         var count = _instances.Count;
         _instances.Clear();
+        _facts = null;
         _series.Clear();
         s.TierMove = null;
         s.InstanceCount = 0;
@@ -401,51 +402,27 @@ public sealed partial class StudyGrain : IStudyLifecycleGrain, IRemindable
     private StudyFacts Facts(DateTimeOffset now)
     {
         var s = state.State;
-        var modalities = new List<string>(2);
-        var bodyParts = new List<string>(2);
-        var sopClasses = new List<string>(2);
-        InstanceAttributes? first = null;
-        var tier = StorageTier.Cold;
-        foreach (var instance in _instances.Values)
-        {
-            var a = instance.Attributes;
-            first ??= a;
-            AddDistinct(modalities, a.Modality);
-            AddDistinct(bodyParts, a.BodyPartExamined);
-            AddDistinct(sopClasses, a.SopClassUid);
-            if (instance.Tier < tier)
-            {
-                tier = instance.Tier;
-            }
-        }
-
+        var f = _facts ??= StudyFactsAccumulator.From(_instances.Values);
+        var first = f.First;
         return new StudyFacts
         {
             StudyInstanceUid = this.GetPrimaryKeyString(),
-            Modalities = modalities,
+            Modalities = [.. f.Modalities],
             Departments = [.. s.SourceDepartments],
-            BodyParts = bodyParts,
-            SopClasses = sopClasses,
+            BodyParts = [.. f.BodyParts],
+            SopClasses = [.. f.SopClasses],
             StudyDescription = first?.StudyDescription ?? string.Empty,
             StudyDate = StudyFacts.ParseDicomDate(first?.StudyDate),
             PatientBirthDate = StudyFacts.ParseDicomDate(first?.PatientBirthDate),
             FirstReceivedAt = s.FirstReceivedAt ?? now,
             LastAccessAt = _lastAccess,
-            Tier = tier,
+            Tier = f.LowestTier,
             TotalBytes = s.TotalBytes,
             InstanceCount = _instances.Count,
             State = (StudyLifecycleState)s.LifecycleState,
             RejectedAt = s.RejectedAt,
             OnLegalHold = s.LegalHolds.Count > 0,
         };
-    }
-
-    private static void AddDistinct(List<string> list, string value)
-    {
-        if (value.Length > 0 && !list.Contains(value, StringComparer.OrdinalIgnoreCase))
-        {
-            list.Add(value.ToUpperInvariant());
-        }
     }
 
     private bool TryPatient(out string patientId, out string issuer)

@@ -81,6 +81,7 @@ public sealed partial class StudyGrain : IStudyTierGrain
             _series.Add(instance.SeriesInstanceUid);
         }
 
+        _facts = null;
         Recount();
         state.State.Revision++;
         await state.WriteStateAsync();
@@ -191,6 +192,8 @@ public sealed partial class StudyGrain : IStudyTierGrain
 
                     _instances[p.SopInstanceUid] = p;
                 }
+
+                _facts = null; // tiers changed
 
                 moved = changed.Count;
                 bytes = changed.Sum(p => p.Size);

@@ -18,6 +18,9 @@ public sealed partial class StudyGrain(
     private readonly Dictionary<string, StoredInstance> _instances = new(StringComparer.Ordinal);
     private readonly HashSet<string> _series = new(StringComparer.Ordinal);
 
+    /// <summary>The policy facts taken from the instances, kept as instances are added; null when it must be rebuilt (StudyGrain.Lifecycle.cs).</summary>
+    private StudyFactsAccumulator? _facts;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var uid = this.GetPrimaryKeyString();
@@ -98,16 +101,20 @@ public sealed partial class StudyGrain(
         foreach (var instance in writes)
         {
             // Incremental: the cost of a batch depends on the batch, not on the size of the study.
+            var kept = instance.Document is null ? instance : instance with { Document = null }; // indexed: not kept
             if (_instances.TryGetValue(instance.SopInstanceUid, out var replaced))
             {
                 s.TotalBytes -= replaced.Size;
+                _instances[instance.SopInstanceUid] = kept;
+                _facts = null; // a replaced copy may take a value away
             }
             else
             {
                 s.InstanceCount++;
+                _instances[instance.SopInstanceUid] = kept;
+                _facts?.Add(kept);
             }
 
-            _instances[instance.SopInstanceUid] = instance.Document is null ? instance : instance with { Document = null }; // indexed: not kept
             s.TotalBytes += instance.Size;
             _series.Add(instance.SeriesInstanceUid);
             s.SeriesCount = _series.Count;
@@ -151,19 +158,25 @@ public sealed partial class StudyGrain(
 
     /// <summary>
     /// True when <paramref name="s"/> holds nothing but what activation rebuilds from the index (counts, bytes, series,
-    /// departments, receive times): then a study's first registration needs no state write of its own — the index
+    /// departments, receive times): then a study's registrations need no state write of their own — the index
     /// transaction that made the instances durable is the record, and a new study costs one transaction, not two.
     /// Compared in Orleans' serialized form, so a field added to <see cref="StudyState"/> later (a hold, a lifecycle
-    /// step, a tier move) is written without this method having to know it.
+    /// step, a tier move) is written without this method having to know it. The index-derived fields are taken from
+    /// <paramref name="s"/> itself, which <see cref="RegisterAsync"/> keeps equal to a recount incrementally: recounting
+    /// here would walk the whole study at every registration.
     /// </summary>
     private bool IsRebuiltFromIndex(StudyState s)
     {
-        var rebuilt = new StudyState { Revision = s.Revision };
-        Recount(rebuilt);
-        if (rebuilt.SourceDepartments.SetEquals(s.SourceDepartments))
+        var rebuilt = new StudyState
         {
-            rebuilt.SourceDepartments = s.SourceDepartments; // a set: the order it was filled in does not matter
-        }
+            Revision = s.Revision,
+            InstanceCount = s.InstanceCount,
+            SeriesCount = s.SeriesCount,
+            TotalBytes = s.TotalBytes,
+            SourceDepartments = s.SourceDepartments,
+            FirstReceivedAt = s.FirstReceivedAt,
+            LastReceivedAt = s.LastReceivedAt,
+        };
 
         var serializer = ServiceProvider.GetRequiredService<Serializer<StudyState>>();
         return serializer.SerializeToArray(rebuilt).AsSpan().SequenceEqual(serializer.SerializeToArray(s));
