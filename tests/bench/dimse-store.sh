@@ -230,6 +230,51 @@ for i in range(200):
     os.close(os.open(os.path.join(d, str(i)), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
 print("%.0f" % ((time.perf_counter() - t) / 200 * 1e6))' "$WORK/create-probe")
 log "load at start: $(load); creating a file: $CREATE_US µs; $FILES CT files ($BYTES bytes), multi-frame $BIG_BYTES bytes, $RUNS runs each"
+
+# The flush floor: what the disk's flushes alone cost a receiver that answers a C-STORE only once the object and its index
+# entry are durable. Files of the CT set's mean size written, fsync'd, renamed into a folder and the folder fsync'd,
+# against the same without the two fsyncs (alternated, best of three rounds each); and a one-row PostgreSQL commit
+# with synchronous_commit on against off (pgbench). On one association every C-STORE waits for its answer, so such a
+# receiver runs at most at 1 / (1 / storescp's rate + the floor) even if all its other work were free.
+FLUSH_MS=$(/usr/bin/python3 - "$WORK/flush-probe" "$((BYTES / FILES))" <<'PY'
+import os, sys, time
+d, size = sys.argv[1], int(sys.argv[2])
+os.makedirs(d + "/tmp"); os.makedirs(d + "/final")
+data = os.urandom(size)
+def run(tag, sync, n=100):
+    folder = os.open(d + "/final", os.O_RDONLY)
+    os.sync()
+    t = time.perf_counter()
+    for i in range(n):
+        tmp = "%s/tmp/%s%d" % (d, tag, i)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        if sync:
+            os.fsync(fd)
+        os.close(fd)
+        os.rename(tmp, "%s/final/%s%d" % (d, tag, i))
+        if sync:
+            os.fsync(folder)
+    os.close(folder)
+    return (time.perf_counter() - t) / n * 1000
+plain, durable = [], []
+for r in range(3):
+    plain.append(run("p%d-" % r, False))
+    durable.append(run("d%d-" % r, True))
+print("%.3f" % max(0.0, min(durable) - min(plain)))
+PY
+)
+FLUSH_DB="vna_bench_flush_$$"; DBS+=("$FLUSH_DB")
+psql -d postgres -qc "CREATE DATABASE $FLUSH_DB" >/dev/null
+psql -d "$FLUSH_DB" -qc "CREATE TABLE t (id bigserial PRIMARY KEY, v text)" >/dev/null
+printf "INSERT INTO t (v) VALUES ('x');\n" > "$WORK/commit.sql"
+command -v pgbench > /dev/null || log "pgbench not found: the WAL flush is counted as 0 in the flush floor"
+commit_ms() { PGOPTIONS="-c synchronous_commit=$1" pgbench -n -f "$WORK/commit.sql" -c 1 -t 2000 "$FLUSH_DB" 2>/dev/null | awk '/latency average/ { print $4 }'; }
+WAL_MS=$(awk -v on="$(commit_ms on)" -v off="$(commit_ms off)" 'BEGIN { d = on - off; printf "%.3f", (d > 0 ? d : 0) }')
+FLOOR_MS=$(awk -v f="$FLUSH_MS" -v w="$WAL_MS" 'BEGIN { printf "%.3f", f + w }')
+log "flush floor: $FLOOR_MS ms per instance (file and folder fsync $FLUSH_MS ms, WAL flush $WAL_MS ms)"
 START_LOAD=$(load)
 SETS="${SETS:-ct big}"
 CELLS=()
@@ -269,5 +314,12 @@ done
     echo "| receiver | sender | associations | data | instances/s | MB/s | median s [runs] | load 1/5/15 min before → after |"
     echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
     printf '%s\n' "${ROWS[@]}"
+    scp=$(median ${TIMES["storescp storescu 1 ct"]:-})
+    if [[ -n "$scp" ]]; then
+        echo
+        echo "Flush floor on this disk at start: $FLOOR_MS ms per instance (fsync of a $((BYTES / FILES))-byte file and of its folder: $FLUSH_MS ms; PostgreSQL's WAL flush for one commit: $WAL_MS ms)."
+        awk -v t="$scp" -v f="$FILES" -v floor="$FLOOR_MS" 'BEGIN { r = f / t; c = 1000 / (1000 / r + floor);
+            printf "A receiver that answers each C-STORE only once the object and its index entry are durable, and does nothing else storescp does not, reaches at most %.0f instances/s on one association with storescu here: %.0f %% of storescp'"'"'s %.0f.\n", c, 100 * c / r, r }'
+    fi
 } | tee "$REPORT"
 log "report: $REPORT"
