@@ -314,6 +314,7 @@ done
     echo "| receiver | sender | associations | data | instances/s | MB/s | median s [runs] | load 1/5/15 min before → after |"
     echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
     printf '%s\n' "${ROWS[@]}"
+    # shellcheck disable=SC2086 # the run times are a space-separated list
     scp=$(median ${TIMES["storescp storescu 1 ct"]:-})
     if [[ -n "$scp" ]]; then
         echo
