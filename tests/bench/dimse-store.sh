@@ -4,7 +4,8 @@
 # grain before each success), (b) DCMTK storescp writing files (no fsync) and (c) Orthanc (Debian package, default
 # SQLite index, SyncStorageArea = fsync per file). Every receiver is fresh for every run (new database / folder); runs
 # are interleaved (run 1 of every cell, then run 2...). Prints a Markdown report (instances/s and MB/s, medians of RUNS,
-# the load before a cell's first run and after its last) and keeps it in tests/bench/out/.
+# the load before a cell's first run and after its last; at the end, the disk's flush floor and what it leaves a durable
+# receiver on one association) and keeps it in tests/bench/out/.
 #
 # Usage: tests/bench/dimse-store.sh [RUNS]          (default 3; needs root for the network namespace)
 #
