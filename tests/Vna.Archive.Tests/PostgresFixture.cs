@@ -96,8 +96,6 @@ public sealed class PostgresFixture : IAsyncLifetime
 
         // The Orleans providers pool their own connections to the database: clear them, and let
         // DROP ... WITH (FORCE) end any that are still open.
-        await using var admin = new NpgsqlConnection(serverConnectionString);
-        await admin.OpenAsync();
         foreach (var name in scratchDatabases.Prepend(DatabaseName))
         {
             await using (var pooled = new NpgsqlConnection(
@@ -106,8 +104,7 @@ public sealed class PostgresFixture : IAsyncLifetime
                 NpgsqlConnection.ClearPool(pooled);
             }
 
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
+            await TestPostgres.DropDatabaseAsync(serverConnectionString, name);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Npgsql;
+using Vna.Testing;
 using Vna.Index.Postgres.Migrations;
 
 namespace Vna.Index.Postgres.Tests;
@@ -65,10 +66,7 @@ public sealed class IndexDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync().ConfigureAwait(false);
-        await using var connection = new NpgsqlConnection(_adminConnectionString);
-        await connection.OpenAsync().ConfigureAwait(false);
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync().ConfigureAwait(false);
+        await TestPostgres.DropDatabaseAsync(_adminConnectionString, Name).ConfigureAwait(false);
     }
 
     /// <summary>Runs a statement in this database (test set-up and inspection).</summary>

@@ -86,29 +86,6 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync().ConfigureAwait(false);
-        var connection = new NpgsqlConnection(_adminConnectionString);
-        await using (connection.ConfigureAwait(false))
-        {
-            await connection.OpenAsync().ConfigureAwait(false);
-            var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-            await using (drop.ConfigureAwait(false))
-            {
-                // FORCE refuses (42501, "must be a member of the role whose process is being terminated") when an autovacuum
-                // worker — a process of no role — is working in the database at that moment, as happens at the end of a test
-                // class that wrote much; the worker finishes by itself, so the drop is retried for a while.
-                for (var attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        await drop.ExecuteNonQueryAsync().ConfigureAwait(false);
-                        break;
-                    }
-                    catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 50)
-                    {
-                        await Task.Delay(200).ConfigureAwait(false);
-                    }
-                }
-            }
-        }
+        await TestPostgres.DropDatabaseAsync(_adminConnectionString, Name).ConfigureAwait(false);
     }
 }

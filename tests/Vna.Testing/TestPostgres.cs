@@ -55,6 +55,40 @@ public static class TestPostgres
             : (null, $"`deploy/local/pg start` printed {connectionString} but it cannot be reached: {connectProblem}");
     }
 
+    /// <summary>
+    /// Drops database <paramref name="name"/> WITH (FORCE) over the admin connection <paramref name="adminConnectionString"/>.
+    /// FORCE refuses (42501, "must be a member of the role whose process is being terminated") when an autovacuum worker —
+    /// a process of no role — is working in the database at that moment and the role is not in pg_signal_backend (as on a
+    /// server other than <c>deploy/local/pg</c>'s, which grants it): the worker finishes by itself, so the drop is retried
+    /// for up to ten seconds.
+    /// </summary>
+    public static async Task DropDatabaseAsync(string adminConnectionString, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(adminConnectionString);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var connection = new NpgsqlConnection(adminConnectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync().ConfigureAwait(false);
+            var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+            await using (drop.ConfigureAwait(false))
+            {
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await drop.ExecuteNonQueryAsync().ConfigureAwait(false);
+                        return;
+                    }
+                    catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 50)
+                    {
+                        await Task.Delay(200).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+
     private static async Task<string?> TryConnectAsync(string connectionString)
     {
         try

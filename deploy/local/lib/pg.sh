@@ -230,6 +230,11 @@ _vna_pg_ensure_role_and_database() {
         log_info "creating role $VNA_PG_APP_USER"
         _vna_pg_admin_sql -c "CREATE ROLE \"$VNA_PG_APP_USER\" LOGIN CREATEDB PASSWORD '$VNA_PG_APP_PASSWORD'" >/dev/null
     fi
+    # The tests drop their throwaway databases WITH (FORCE), which must also end an autovacuum worker busy in them (a
+    # process of no role): only members of pg_signal_backend may. Without it the drop fails now and then with 42501.
+    if [[ "$(_vna_pg_admin_sql -c "SELECT pg_has_role('$VNA_PG_APP_USER', 'pg_signal_backend', 'MEMBER')")" != t ]]; then
+        _vna_pg_admin_sql -c "GRANT pg_signal_backend TO \"$VNA_PG_APP_USER\"" >/dev/null
+    fi
     if [[ "$(_vna_pg_admin_sql -c "SELECT 1 FROM pg_database WHERE datname = '$VNA_PG_APP_DB'")" != 1 ]]; then
         log_info "creating database $VNA_PG_APP_DB"
         _vna_pg_admin_sql -c "CREATE DATABASE \"$VNA_PG_APP_DB\" OWNER \"$VNA_PG_APP_USER\"" >/dev/null
