@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vna.Dicom.Network;
+using Vna.Core;
 
 namespace Vna.Dimse;
 
@@ -97,11 +98,6 @@ public sealed class DimseListener : IHostedLifecycleService, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var path = options.TlsCertificatePath ?? throw new InvalidOperationException("Dimse:TlsPort is set but Dimse:TlsCertificatePath is not.");
-        if (options.TlsKeyPath is { } key)
-        {
-            return X509Certificate2.CreateFromPemFile(path, key);
-        }
-
-        return X509CertificateLoader.LoadPkcs12FromFile(path, options.TlsCertificatePassword);
+        return TlsCertificateFile.Load("Dimse:TlsCertificatePath", path, options.TlsKeyPath, options.TlsCertificatePassword);
     }
 }

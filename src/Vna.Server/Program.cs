@@ -31,6 +31,17 @@ var vna = section.Get<VnaServerOptions>() ?? new VnaServerOptions();
 ServerStartup.Validate(vna);
 
 builder.WebHost.UseUrls(vna.HttpUrl);
+if (vna.HttpsCertificatePath is { Length: > 0 } httpsCertificatePath)
+{
+    // Loaded now, so that a wrong path or key stops the start with a message naming the setting.
+    var httpsCertificate = TlsCertificateFile.Load("Vna:HttpsCertificatePath", httpsCertificatePath, vna.HttpsKeyPath, vna.HttpsCertificatePassword);
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+    {
+        https.ServerCertificate = httpsCertificate;
+        https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+    }));
+}
+
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
 

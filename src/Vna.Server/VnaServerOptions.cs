@@ -11,9 +11,18 @@ public sealed class VnaServerOptions
     [Required]
     public string DataDirectory { get; set; } = "var";
 
-    /// <summary>HTTP listen URL (DICOMweb, admin API).</summary>
+    /// <summary>HTTP listen URL (DICOMweb, admin API): <c>http://</c>, or <c>https://</c> with <see cref="HttpsCertificatePath"/>.</summary>
     [Required]
     public string HttpUrl { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>The HTTPS certificate of an <c>https://</c> <see cref="HttpUrl"/>: a PKCS#12 file, or a PEM certificate (chain) with <see cref="HttpsKeyPath"/>.</summary>
+    public string? HttpsCertificatePath { get; set; }
+
+    /// <summary>The PEM private key of a PEM <see cref="HttpsCertificatePath"/>.</summary>
+    public string? HttpsKeyPath { get; set; }
+
+    /// <summary>The password of a PKCS#12 <see cref="HttpsCertificatePath"/>, if it has one.</summary>
+    public string? HttpsCertificatePassword { get; set; }
 
     /// <summary>DIMSE listen address and port, and the archive's AE title (used by the DIMSE front end).</summary>
     public string DimseHost { get; set; } = "127.0.0.1";

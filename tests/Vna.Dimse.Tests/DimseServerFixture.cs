@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Vna.Dicom;
 using Vna.Dicom.Network;
 using Vna.Testing;
@@ -49,7 +48,7 @@ public sealed class DimseServerFixture : IAsyncLifetime
         _scratch = new ScratchFolder("dimse");
         Database = await TestDatabase.CreateAsync(admin, "vna_dimse", ct);
         DataDirectory = _scratch.Sub("data");
-        var (certificate, key) = WriteCertificate(_scratch.Path);
+        using var certificate = TestCertificate.Create(_scratch.Path, "dimse-tls");
         var configuration = new Dictionary<string, string>
         {
             ["Vna__AeTitle"] = AeTitle,
@@ -65,8 +64,8 @@ public sealed class DimseServerFixture : IAsyncLifetime
             ["Dimse__MaxAssociations"] = MaxAssociations.ToString(CultureInfo.InvariantCulture),
             ["Dimse__ArtimTimeoutSeconds"] = "3",
             ["Dimse__TlsPort"] = TlsPort.ToString(CultureInfo.InvariantCulture),
-            ["Dimse__TlsCertificatePath"] = certificate,
-            ["Dimse__TlsKeyPath"] = key,
+            ["Dimse__TlsCertificatePath"] = certificate.CertificatePath,
+            ["Dimse__TlsKeyPath"] = certificate.KeyPath,
             ["Dimse__Users__0__Username"] = "alice",
             ["Dimse__Users__0__Password"] = "wonderland",
         };
@@ -165,17 +164,5 @@ public sealed class DimseServerFixture : IAsyncLifetime
                 await Task.Delay(100, cancellationToken);
             }
         }
-    }
-
-    private static (string Certificate, string Key) WriteCertificate(string folder)
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        var certPath = Path.Combine(folder, "dimse-tls.crt");
-        var keyPath = Path.Combine(folder, "dimse-tls.key");
-        File.WriteAllText(certPath, certificate.ExportCertificatePem());
-        File.WriteAllText(keyPath, rsa.ExportPkcs8PrivateKeyPem());
-        return (certPath, keyPath);
     }
 }

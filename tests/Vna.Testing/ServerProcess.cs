@@ -227,7 +227,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             ["Vna__Postgres"] = settings.Postgres,
             ["Vna__DataDirectory"] = settings.DataDirectory,
-            ["Vna__HttpUrl"] = $"http://127.0.0.1:{settings.HttpPort}",
+            ["Vna__HttpUrl"] = settings.BaseAddress.GetLeftPart(UriPartial.Authority),
             ["Vna__SiloPort"] = settings.SiloPort.ToString(CultureInfo.InvariantCulture),
             ["Vna__GatewayPort"] = settings.GatewayPort.ToString(CultureInfo.InvariantCulture),
             ["Vna__DimsePort"] = settings.DimsePort.ToString(CultureInfo.InvariantCulture),
@@ -238,6 +238,12 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };
+        if (settings.Https is { } https)
+        {
+            values["Vna__HttpsCertificatePath"] = https.CertificatePath;
+            values["Vna__HttpsKeyPath"] = https.KeyPath;
+        }
+
         foreach (var (key, value) in settings.Configuration)
         {
             values[key] = value;
@@ -253,7 +259,8 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         var health = new Uri(BaseAddress, "health");
         using var inside = Settings.Namespace?.CreateHttpClient(TimeSpan.FromSeconds(2));
-        var client = inside ?? s_health;
+        using var https = inside is null ? Settings.Https?.CreateHttpClient(TimeSpan.FromSeconds(2)) : null;
+        var client = inside ?? https ?? s_health;
         var deadline = Stopwatch.StartNew();
         while (true)
         {

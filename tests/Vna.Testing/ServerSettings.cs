@@ -37,7 +37,10 @@ public sealed record ServerSettings
     /// <summary>Further configuration as environment keys without the VNA_ prefix, e.g. <c>Archive__DuplicatePolicy</c>.</summary>
     public IReadOnlyDictionary<string, string> Configuration { get; init; } = new Dictionary<string, string>();
 
-    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}/");
+    /// <summary>When set, the server serves HTTPS (only) on <see cref="HttpPort"/> with this certificate.</summary>
+    public TestCertificate? Https { get; init; }
+
+    public Uri BaseAddress => new($"{(Https is null ? "http" : "https")}://127.0.0.1:{HttpPort}/");
 
     /// <summary>Run the server in this network namespace (its health is then checked from inside; give it PostgreSQL's Unix socket).</summary>
     public NetworkNamespace? Namespace { get; init; }

@@ -152,9 +152,14 @@ vna_forget_stopped_cluster() {
 vna_http_ok() {
     local url="$1"
     if command -v curl >/dev/null 2>&1; then
-        curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null
+        # An https server may have a self-signed certificate: this probe only asks whether our own child answers, so it
+        # does not check the certificate (-k); clients that send data must (curl --cacert, SSL_CERT_FILE for vna).
+        local insecure=()
+        [[ "$url" == https://* ]] && insecure=(-k)
+        curl -fsS "${insecure[@]}" -o /dev/null --max-time 2 "$url" 2>/dev/null
         return
     fi
+    [[ "$url" == https://* ]] && { log_error "curl is needed to probe $url"; return 1; }
     # Without curl: HTTP/1.0 over bash's /dev/tcp (loopback URLs of the form http://HOST:PORT/PATH).
     local rest host port path line fd
     rest="${url#http://}"
