@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using Vna.Testing;
 
@@ -18,7 +16,7 @@ public sealed class HttpsTests
     {
         var ct = TestContext.Current.CancellationToken;
         var admin = await Postgres.RequireAsync();
-        var curl = RequireCurl();
+        var curl = PeerTool.Require("curl", "curl");
         using var scratch = new ScratchFolder("it-https");
         await using var database = await TestDatabase.CreateAsync(admin, "vna_it", ct);
         using var certificate = TestCertificate.Create(scratch.Path, "https");
@@ -38,11 +36,7 @@ public sealed class HttpsTests
         // STOW-RS over HTTPS.
         var instance = SyntheticCt.CreateStudy(910, 1, 1)[0];
         var bytes = await SyntheticCt.EncodeAsync(instance, ct);
-        const string boundary = "vna-https-test";
-        var head = Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Type: application/dicom\r\n\r\n");
-        var tail = Encoding.ASCII.GetBytes($"\r\n--{boundary}--\r\n");
-        using var body = new ByteArrayContent([.. head, .. bytes, .. tail]);
-        body.Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/related; type=\"application/dicom\"; boundary={boundary}");
+        using var body = MultipartDicom.Create(bytes);
         using (var stored = await http.PostAsync(new Uri(server.BaseAddress, "dicomweb/studies"), body, ct))
         {
             Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
@@ -55,12 +49,12 @@ public sealed class HttpsTests
 
         // QIDO-RS and WADO-URI through curl, which trusts only this certificate (--cacert).
         var studyUid = instance.Study.StudyInstanceUid;
-        var qido = await RunAsync(curl, ["-sS", "--fail", "--cacert", certificate.CertificatePath, $"{server.BaseAddress}dicomweb/studies?StudyInstanceUID={studyUid}"], ct);
+        var qido = await PeerTool.RunAsync(curl, ["-sS", "--fail", "--cacert", certificate.CertificatePath, $"{server.BaseAddress}dicomweb/studies?StudyInstanceUID={studyUid}"], ct);
         Assert.True(qido.ExitCode == 0, $"curl QIDO-RS exited {qido.ExitCode}: {qido.Errors}");
         Assert.Contains(studyUid, qido.Output, StringComparison.Ordinal);
 
         var retrieved = Path.Combine(scratch.Path, "wado.dcm");
-        var wado = await RunAsync(
+        var wado = await PeerTool.RunAsync(
             curl,
             ["-sS", "--fail", "--cacert", certificate.CertificatePath, "-o", retrieved,
              $"{server.BaseAddress}dicomweb/wado?requestType=WADO&studyUID={studyUid}&seriesUID={instance.SeriesInstanceUid}&objectUID={instance.SopInstanceUid}&contentType=application/dicom"],
@@ -72,7 +66,7 @@ public sealed class HttpsTests
 
         // curl without the certificate refuses the server (60: peer certificate cannot be authenticated): real TLS, with
         // the configured certificate, not a client that accepts anything.
-        var untrusted = await RunAsync(curl, ["-sS", "-o", "/dev/null", $"{server.BaseAddress}health"], ct);
+        var untrusted = await PeerTool.RunAsync(curl, ["-sS", "-o", "/dev/null", $"{server.BaseAddress}health"], ct);
         Assert.Equal(60, untrusted.ExitCode);
 
         // Clear text to the same port gets no HTTP answer with data.
@@ -135,42 +129,5 @@ public sealed class HttpsTests
         };
         failure = await Assert.ThrowsAnyAsync<Exception>(() => ServerProcess.StartAsync(wrongKey, ct, TimeSpan.FromSeconds(60)));
         Assert.Contains("Vna:HttpsCertificatePath: cannot load the PEM certificate " + certificate.CertificatePath, failure.Message, StringComparison.Ordinal);
-    }
-
-    private static string RequireCurl()
-    {
-        var curl = new[] { "/usr/bin/curl", "/bin/curl" }.FirstOrDefault(File.Exists);
-        if (curl is null)
-        {
-            const string message = "curl is not installed (Debian package curl; deploy/local/test installs it)";
-            if (TestPostgres.InCi)
-            {
-                Assert.Fail("CI=true, so this fails rather than skips: " + message);
-            }
-
-            Assert.Skip(message);
-        }
-
-        return curl;
-    }
-
-    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string file, IEnumerable<string> arguments, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // No proxy from the environment for loopback.
-        start.Environment.Remove("https_proxy");
-        start.Environment.Remove("HTTPS_PROXY");
-        start.Environment.Remove("http_proxy");
-        start.Environment.Remove("HTTP_PROXY");
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {file}");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, await output, await errors);
     }
 }
