@@ -12,7 +12,8 @@ public static class QueryRetrieveHostingExtensions
     /// <summary>
     /// Registers C-FIND, C-MOVE/C-GET and the Storage Commitment SCP as <see cref="IDimseService"/>s (the DIMSE listener
     /// picks them up) with their settings (section <c>QueryRetrieve</c>). They read instances through
-    /// <see cref="IInstanceContentSource"/> and transcode through <see cref="IInstanceTranscoder"/>, whichever the host registers.
+    /// <see cref="IInstanceContentSource"/> and transcode through <see cref="IInstanceTranscoder"/>, and keep storage
+    /// commitment reports in <see cref="ICommitmentReportOutbox"/>, whichever the host registers.
     /// </summary>
     public static TBuilder AddVnaQueryRetrieve<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -30,6 +31,7 @@ public static class QueryRetrieveHostingExtensions
         services.AddSingleton<RetrieveRunner>();
         services.AddSingleton<CommitmentEvaluator>();
         services.AddSingleton<CommitmentReporter>();
+        services.AddHostedService<CommitmentReportSender>();
         services.AddSingleton<IDimseService, QueryService>();
         services.AddSingleton<IDimseService, RetrieveService>();
         services.AddSingleton<IDimseService, CommitmentService>();

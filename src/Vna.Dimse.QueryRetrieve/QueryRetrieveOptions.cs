@@ -30,4 +30,16 @@ public sealed class QueryRetrieveOptions
 
     /// <summary>How long the commitment SCP waits for the requester's association to stay open before reporting on a new one.</summary>
     public TimeSpan CommitmentSameAssociationWindow { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the commitment outbox is looked at for reports due (one queued here is sent at once).</summary>
+    public TimeSpan CommitmentReportPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The wait after a report's first failed delivery; doubled after each further failure.</summary>
+    public TimeSpan CommitmentReportRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest wait between two deliveries of one report.</summary>
+    public TimeSpan CommitmentReportMaxRetryInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long after it was made a report is still retried; then it is abandoned (kept in the outbox, logged).</summary>
+    public TimeSpan CommitmentReportRetryFor { get; set; } = TimeSpan.FromDays(3);
 }

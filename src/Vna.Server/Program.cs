@@ -51,6 +51,7 @@ builder.Services.AddSingleton(dataSource);
 builder.Services.AddSingleton<IIndexStore>(sp => new PostgresIndexStore(sp.GetRequiredService<NpgsqlDataSource>()));
 builder.Services.AddSingleton<PostgresAuditSink>();
 builder.Services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<PostgresAuditSink>());
+builder.Services.AddSingleton<ICommitmentReportOutbox>(_ => new PostgresCommitmentOutbox(dataSource));
 
 // The hot tier.
 var hotRoot = Path.GetFullPath(Path.Combine(vna.DataDirectory, "hot"));

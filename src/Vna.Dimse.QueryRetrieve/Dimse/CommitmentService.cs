@@ -11,7 +11,8 @@ namespace Vna.Dimse.QueryRetrieve;
 /// formed), decides through <see cref="CommitmentEvaluator"/> which instances are durably stored and indexed, and sends
 /// the N-EVENT-REPORT (event 1: all committed, 2: some failed) on the same association when the requester keeps it open
 /// (<see cref="QueryRetrieveOptions.CommitmentSameAssociationWindow"/>), else on a new association to the address
-/// configured for the requester's AE title in its department (<c>MoveDestinations</c>), proposing the SCP role.
+/// configured for the requester's AE title in its department (<c>MoveDestinations</c>), proposing the SCP role: that
+/// report is kept in the durable outbox first, and <see cref="CommitmentReportSender"/> delivers and retries it.
 /// </summary>
 public sealed partial class CommitmentService(
     CommitmentEvaluator evaluator,
@@ -95,14 +96,27 @@ public sealed partial class CommitmentService(
             return;
         }
 
-        var address = MoveDestinationResolver.Resolve(department, association.CallingAeTitle);
-        if (address is null)
+        if (department is null)
         {
-            LogNoAddress(logger, department?.Name ?? "(none)");
+            LogNoAddress(logger, "(none)");
             return;
         }
 
-        reporter.SendOnNewAssociationInBackground(address, ourAe, result.EventTypeId, report);
+        if (MoveDestinationResolver.Resolve(department, association.CallingAeTitle) is null)
+        {
+            // Kept all the same: a corrected configuration (and a restart) delivers it within the retry period.
+            LogNoAddress(logger, department.Name);
+        }
+
+        try
+        {
+            await reporter.QueueAsync(department.Name, association.CallingAeTitle, ourAe, result, report, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The outbox (the database) refused it: the requester gets no report and must ask again, as after any failure.
+            LogQueueFailed(logger, e);
+        }
     }
 
     /// <summary>
@@ -138,6 +152,9 @@ public sealed partial class CommitmentService(
     [LoggerMessage(EventId = 6403, Level = LogLevel.Information, Message = "Storage commitment: {Committed} committed, {Failed} failed")]
     private static partial void LogEvaluated(ILogger logger, int committed, int failed);
 
-    [LoggerMessage(EventId = 6404, Level = LogLevel.Warning, Message = "Storage commitment: the requester closed its association and department {Department} configures no address for it; the report cannot be sent")]
+    [LoggerMessage(EventId = 6404, Level = LogLevel.Warning, Message = "Storage commitment: the requester closed its association and department {Department} configures no address for it (MoveDestinations); the report waits in the outbox")]
     private static partial void LogNoAddress(ILogger logger, string department);
+
+    [LoggerMessage(EventId = 6405, Level = LogLevel.Error, Message = "Storage commitment: the report could not be kept in the outbox; it is not sent")]
+    private static partial void LogQueueFailed(ILogger logger, Exception exception);
 }

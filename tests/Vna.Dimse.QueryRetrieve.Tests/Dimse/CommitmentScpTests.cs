@@ -28,7 +28,7 @@ public sealed class CommitmentScpTests : QrServerFixture
     public async Task Stored_instances_are_committed_on_the_same_association_and_the_missing_one_fails()
     {
         var study = await ArchiveStudyAsync(21, 1, 2);
-        var capture = new ReportCapture();
+        var capture = new CommitmentReportCapture();
         await using var association = await ConnectAsync(RequesterAe, capture);
         var missing = DicomUid.Generate();
 
@@ -50,7 +50,7 @@ public sealed class CommitmentScpTests : QrServerFixture
     public async Task A_requester_that_releases_at_once_gets_the_report_on_a_new_association_to_its_address()
     {
         var study = await ArchiveStudyAsync(22, 1, 3);
-        var capture = new ReportCapture();
+        var capture = new CommitmentReportCapture();
         var options = new DicomServerOptions();
         options.Endpoints.Add(new DicomEndpoint("127.0.0.1", _reportPort));
         await using var requesterScp = new DicomServer(options, new DimseServiceRegistry(capture));
@@ -68,6 +68,65 @@ public sealed class CommitmentScpTests : QrServerFixture
         Assert.Equal(1, eventType);
         Assert.Equal(3, report.GetSequence(DicomTag.ReferencedSOPSequence)!.Items.Count);
         Assert.Null(report.GetSequence(DicomTag.FailedSOPSequence));
+    }
+
+    [Fact]
+    public async Task A_report_the_requester_cannot_take_is_kept_retried_and_delivered_after_a_restart()
+    {
+        var study = await ArchiveStudyAsync(23, 1, 2);
+
+        // The requester asks and leaves; nothing listens at its address yet.
+        await using (var association = await ConnectAsync(RequesterAe, null))
+        {
+            var response = await RequestAsync(association, "1.2.3.4.9", [.. study.Select(s => s.Stored.SopInstanceUid)]);
+            Assert.Equal(DimseStatus.Success, response.Command.Status);
+            await association.ReleaseAsync(Ct);
+        }
+
+        // Attempts fail and are counted; the report stays in the outbox, with why.
+        var (attempts, error) = await WaitForOutboxAsync(row => row.Attempts >= 2);
+        Assert.Contains("Exception", error, StringComparison.Ordinal);
+
+        // A restart: what the sender held in memory is gone; the outbox is not.
+        await RestartCommitmentSenderAsync();
+        Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT count(*) FROM commitment_outbox WHERE state = 'pending' AND transaction_uid = '1.2.3.4.9'", Ct));
+
+        // The requester comes back: the new sender delivers the kept report, and it leaves the outbox.
+        var capture = new CommitmentReportCapture();
+        var options = new DicomServerOptions();
+        options.Endpoints.Add(new DicomEndpoint("127.0.0.1", _reportPort));
+        await using var requesterScp = new DicomServer(options, new DimseServiceRegistry(capture));
+        await requesterScp.StartAsync(Ct);
+        var (eventType, report, onOurs) = await capture.Received.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.True(attempts >= 2);
+        Assert.False(onOurs);
+        Assert.Equal(1, eventType);
+        Assert.Equal("1.2.3.4.9", report.GetString(DicomTag.TransactionUID));
+        Assert.Equal(
+            study.Select(s => s.Stored.SopInstanceUid).Order(),
+            report.GetSequence(DicomTag.ReferencedSOPSequence)!.Items.Select(i => i.GetString(DicomTag.ReferencedSOPInstanceUID)!).Order());
+        for (var i = 0; i < 100 && await Database.ScalarAsync<long>("SELECT count(*) FROM commitment_outbox", Ct) > 0; i++)
+        {
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM commitment_outbox", Ct));
+    }
+
+    private async Task<(int Attempts, string Error)> WaitForOutboxAsync(Func<(int Attempts, string Error), bool> condition)
+    {
+        for (var i = 0; ; i++)
+        {
+            var rows = await Database.QueryAsync("SELECT attempts, coalesce(last_error, '') FROM commitment_outbox", r => (r.GetInt32(0), r.GetString(1)), Ct);
+            if (rows.Count == 1 && condition(rows[0]))
+            {
+                return rows[0];
+            }
+
+            Assert.True(i < 300, $"the outbox holds {rows.Count} report(s): {string.Join("; ", rows)}");
+            await Task.Delay(50, Ct);
+        }
     }
 
     [Fact]
@@ -128,7 +187,7 @@ public sealed class CommitmentScpTests : QrServerFixture
         await association.ReleaseAsync(Ct);
     }
 
-    private Task<DicomAssociation> ConnectAsync(string callingAe, ReportCapture? capture) =>
+    private Task<DicomAssociation> ConnectAsync(string callingAe, CommitmentReportCapture? capture) =>
         DicomClient.ConnectAsync(
             new DicomClientOptions { Host = "127.0.0.1", Port = Port, Services = capture is null ? null : new DimseServiceRegistry(capture) },
             new AssociateRequest

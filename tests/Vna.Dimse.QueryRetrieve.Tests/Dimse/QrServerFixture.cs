@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Vna.Core;
 using Vna.Dicom;
 using Vna.Dicom.Network;
+using Vna.Index.Postgres;
 using Vna.Storage;
 using Vna.Testing;
 
@@ -31,7 +32,20 @@ public abstract class QrServerFixture : IndexFixture
 
     protected ArchiveOptions Archive { get; } = new() { DefaultDepartment = "default" };
 
-    protected QueryRetrieveOptions QrOptions { get; } = new() { PendingInterval = TimeSpan.FromMilliseconds(200), CommitmentSameAssociationWindow = TimeSpan.FromMilliseconds(300) };
+    protected QueryRetrieveOptions QrOptions { get; } = new()
+    {
+        PendingInterval = TimeSpan.FromMilliseconds(200),
+        CommitmentSameAssociationWindow = TimeSpan.FromMilliseconds(300),
+        CommitmentReportPollInterval = TimeSpan.FromMilliseconds(100),
+        CommitmentReportRetryInterval = TimeSpan.FromMilliseconds(200),
+        CommitmentReportMaxRetryInterval = TimeSpan.FromMilliseconds(400),
+    };
+
+    /// <summary>The durable outbox of commitment reports (on this fixture's database).</summary>
+    protected PostgresCommitmentOutbox Outbox { get; private set; } = null!;
+
+    /// <summary>The running sender of the outbox's reports (stopped, and replaced, by <see cref="RestartCommitmentSenderAsync"/>).</summary>
+    protected CommitmentReportSender Sender { get; private set; } = null!;
 
     /// <summary>Replaces the content source (a tier that recalls, a failing one).</summary>
     protected virtual IInstanceContentSource ContentSource(IHotStore hot) => new HotInstanceContentSource(hot);
@@ -52,7 +66,7 @@ public abstract class QrServerFixture : IndexFixture
             new VerificationService(),
             new QueryService(new FindService(Index, qr, NullLogger<FindService>.Instance), departments, NullLogger<QueryService>.Instance),
             new RetrieveService(new InstanceResolver(Index), runner, departments, qr, NullLogger<RetrieveService>.Instance),
-            new CommitmentService(new CommitmentEvaluator(Index), new CommitmentReporter(qr, NullLogger<CommitmentReporter>.Instance), departments, qr, NullLogger<CommitmentService>.Instance));
+            new CommitmentService(new CommitmentEvaluator(Index), StartCommitmentSender(), departments, qr, NullLogger<CommitmentService>.Instance));
 
         for (var attempt = 0; ; attempt++)
         {
@@ -84,6 +98,12 @@ public abstract class QrServerFixture : IndexFixture
             await _server.DisposeAsync();
         }
 
+        if (Sender is not null)
+        {
+            await Sender.StopAsync(CancellationToken.None);
+            Sender.Dispose();
+        }
+
         _hot?.Dispose();
         if (WorkFolder.Length > 0 && Directory.Exists(WorkFolder))
         {
@@ -91,6 +111,27 @@ public abstract class QrServerFixture : IndexFixture
         }
 
         await base.DisposeAsync();
+    }
+
+    /// <summary>
+    /// What a restart does to the commitment reports: the sender stops (with whatever it held in memory), and a new
+    /// reporter and sender over a new outbox object start on the same database. The listener keeps the old reporter.
+    /// </summary>
+    protected async Task RestartCommitmentSenderAsync()
+    {
+        await Sender.StopAsync(CancellationToken.None);
+        Sender.Dispose();
+        _ = StartCommitmentSender();
+    }
+
+    private CommitmentReporter StartCommitmentSender()
+    {
+        var qr = Microsoft.Extensions.Options.Options.Create(QrOptions);
+        Outbox = new PostgresCommitmentOutbox(Database.DataSource);
+        var reporter = new CommitmentReporter(Outbox, qr, NullLogger<CommitmentReporter>.Instance);
+        Sender = new CommitmentReportSender(Outbox, reporter, new StaticOptionsMonitor<ArchiveOptions>(Archive), qr, TimeProvider.System, NullLogger<CommitmentReportSender>.Instance);
+        Sender.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return reporter;
     }
 
     /// <summary>Departments and destinations for the test (default: the "default" department may do everything).</summary>

@@ -1,17 +1,20 @@
 using Vna.Dicom;
 using Vna.Dicom.Network;
 
-namespace Vna.Dimse.QueryRetrieve.Tests.Dimse;
+namespace Vna.Testing;
 
 /// <summary>The requester's side of storage commitment: receives N-EVENT-REPORTs (on its own association or as an SCP).</summary>
-internal sealed class ReportCapture : IDimseService
+public sealed class CommitmentReportCapture : IDimseService
 {
     private readonly TaskCompletionSource<(ushort EventType, DicomDataset Report, bool OnRequestorsAssociation)> _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task<(ushort EventType, DicomDataset Report, bool OnRequestorsAssociation)> Received => _received.Task;
 
+    /// <summary>The Storage Commitment Push Model SOP Class (PS3.4 J.3).</summary>
+    public const string SopClassUid = "1.2.840.10008.1.20.1";
+
     public string? SelectTransferSyntax(AssociateRequest request, string abstractSyntax, IReadOnlyList<string> proposed) =>
-        abstractSyntax == CommitmentStatus.SopClassUid ? TransferSyntaxes.PreferUncompressed(proposed) : null;
+        abstractSyntax == SopClassUid ? TransferSyntaxes.PreferUncompressed(proposed) : null;
 
     public RoleSelection? SelectRoles(AssociateRequest request, RoleSelection proposed) => proposed;
 
