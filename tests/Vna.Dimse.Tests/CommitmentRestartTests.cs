@@ -104,7 +104,8 @@ public sealed class CommitmentRestartTests
         await using var requester = new DicomServer(options, new DimseServiceRegistry(capture));
         await requester.StartAsync(Ct);
         await using var restarted = await ServerProcess.StartAsync(settings with { Name = "commit-restart-2" }, Ct);
-        var (eventType, report, onOurs) = await capture.Received.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        // Within the poll interval, or the lease (2 × OutboundTimeout + 60 s) when the crash came while an attempt held it.
+        var (eventType, report, onOurs) = await capture.Received.WaitAsync(TimeSpan.FromSeconds(150), Ct);
 
         Assert.False(onOurs);
         Assert.Equal(1, eventType);

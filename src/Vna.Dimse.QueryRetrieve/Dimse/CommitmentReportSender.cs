@@ -32,10 +32,8 @@ public sealed partial class CommitmentReportSender(
         var settings = options.Value;
         var lease = settings.OutboundTimeout + settings.OutboundTimeout + TimeSpan.FromSeconds(60);
         var due = await outbox.ClaimDueAsync(time.GetUtcNow(), lease, ClaimBatch, cancellationToken).ConfigureAwait(false);
-        foreach (var report in due)
-        {
-            await DeliverAsync(report, settings, cancellationToken).ConfigureAwait(false);
-        }
+        // Side by side: a requester that times out must not hold up the reports to the others.
+        await Task.WhenAll(due.Select(report => DeliverAsync(report, settings, cancellationToken))).ConfigureAwait(false);
 
         return due.Count;
     }
