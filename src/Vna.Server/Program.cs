@@ -101,6 +101,7 @@ using (var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
 
 app.UseExceptionHandler();
 app.MapVnaAdminEndpoints();
+app.MapVnaCommitmentEndpoints();
 app.MapVnaWeb();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -34,7 +34,8 @@ public sealed class CommitmentOutboxTests : IndexTestBase
 
         Assert.Equal(id, claimed.Id);
         Assert.Equal(original.Report, claimed.Report);
-        Assert.Equal(original with { Id = id }, claimed with { Report = original.Report });
+        // Leased: due again when the lease ends.
+        Assert.Equal(original with { Id = id, NextAttemptAt = s_t0.AddMinutes(2) }, claimed with { Report = original.Report });
 
         // A sender that stopped holding it: another one takes it once the lease is over.
         var again = Assert.Single(await outbox.ClaimDueAsync(s_t0.AddMinutes(2), TimeSpan.FromMinutes(2), 10, Ct));
@@ -65,5 +66,15 @@ public sealed class CommitmentOutboxTests : IndexTestBase
         await outbox.AbandonAsync(first, "gave up", Ct);
         Assert.DoesNotContain(first, (await outbox.ClaimDueAsync(s_t0.AddDays(10), TimeSpan.FromMinutes(2), 10, Ct)).Select(r => r.Id));
         Assert.Equal("abandoned|2|gave up", await Database.ScalarAsync("SELECT state || '|' || attempts || '|' || last_error FROM commitment_outbox WHERE id = $1", Ct, first));
+
+        // Listed for the administrator, by state; a retry makes it pending and due at once, with a new retry period.
+        var listed = Assert.Single(await outbox.ListAsync("abandoned", 10, Ct));
+        Assert.Equal((first, "abandoned", 2, "gave up"), (listed.Id, listed.State, listed.Attempts, listed.LastError));
+        Assert.Equal([first, second], (await outbox.ListAsync(null, 10, Ct)).Select(r => r.Id));
+        Assert.True(await outbox.RetryNowAsync(first, s_t0.AddDays(20), Ct));
+        Assert.False(await outbox.RetryNowAsync(first + second + 1000, s_t0.AddDays(20), Ct));
+        var again = Assert.Single(await outbox.ClaimDueAsync(s_t0.AddDays(20), TimeSpan.FromMinutes(2), 10, Ct), r => r.Id == first);
+        Assert.Equal((first, "pending", s_t0.AddDays(20)), (again.Id, again.State, again.CreatedAt));
+        Assert.Empty(await outbox.ListAsync("abandoned", 10, Ct));
     }
 }

@@ -30,6 +30,7 @@ public sealed record PendingCommitmentReport
     /// <summary>The N-EVENT-REPORT data set (Explicit VR Little Endian, no meta information).</summary>
     public required byte[] Report { get; init; }
 
+    /// <summary>When the report was made, or last put back by an administrator's retry: the retry period counts from it.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>Attempts made so far (0 when added).</summary>
@@ -37,4 +38,10 @@ public sealed record PendingCommitmentReport
 
     /// <summary>Why the last attempt failed; null before the first failure.</summary>
     public string? LastError { get; init; }
+
+    /// <summary>"pending" (being delivered) or "abandoned" (retrying ended; kept for the administrator).</summary>
+    public string State { get; init; } = "pending";
+
+    /// <summary>When a pending report is tried next (as read from the outbox; null before it is added).</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
 }

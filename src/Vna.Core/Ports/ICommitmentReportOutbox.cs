@@ -21,4 +21,13 @@ public interface ICommitmentReportOutbox
 
     /// <summary>Retrying ends: the report stays in the outbox as abandoned, with <paramref name="error"/>, for the administrator to see.</summary>
     Task AbandonAsync(long id, string error, CancellationToken cancellationToken);
+
+    /// <summary>The reports kept, oldest first (at most <paramref name="limit"/>), of one <paramref name="state"/> ("pending", "abandoned") or of both (null).</summary>
+    Task<IReadOnlyList<PendingCommitmentReport>> ListAsync(string? state, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// An administrator's retry: the report (pending or abandoned) is pending and due at <paramref name="now"/>, and its
+    /// retry period starts again there. False when there is no such report.
+    /// </summary>
+    Task<bool> RetryNowAsync(long id, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -8,7 +8,7 @@ namespace Vna.Index.Postgres;
 public sealed class PostgresCommitmentOutbox(NpgsqlDataSource dataSource) : ICommitmentReportOutbox
 {
     private const string Columns =
-        "id, transaction_uid, department, requester_ae_title, calling_ae_title, event_type_id, committed_count, failed_count, report, created_at, attempts, last_error";
+        "id, transaction_uid, department, requester_ae_title, calling_ae_title, event_type_id, committed_count, failed_count, report, created_at, attempts, last_error, state, next_attempt_at";
 
     public async Task<long> AddAsync(PendingCommitmentReport report, CancellationToken cancellationToken)
     {
@@ -49,11 +49,37 @@ public sealed class PostgresCommitmentOutbox(NpgsqlDataSource dataSource) : ICom
         command.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter { Value = (now + lease).ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter { Value = max });
-        var claimed = new List<PendingCommitmentReport>();
+        var claimed = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+        claimed.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return claimed;
+    }
+
+    public async Task<IReadOnlyList<PendingCommitmentReport>> ListAsync(string? state, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM commitment_outbox WHERE $1::text IS NULL OR state = $1 ORDER BY id LIMIT $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)state ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> RetryNowAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE commitment_outbox SET state = 'pending', next_attempt_at = $2, created_at = $2 WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    private static async Task<List<PendingCommitmentReport>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var reports = new List<PendingCommitmentReport>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            claimed.Add(new PendingCommitmentReport
+            reports.Add(new PendingCommitmentReport
             {
                 Id = reader.GetInt64(0),
                 TransactionUid = reader.GetString(1),
@@ -67,11 +93,12 @@ public sealed class PostgresCommitmentOutbox(NpgsqlDataSource dataSource) : ICom
                 CreatedAt = reader.GetFieldValue<DateTimeOffset>(9),
                 Attempts = reader.GetInt32(10),
                 LastError = reader.IsDBNull(11) ? null : reader.GetString(11),
+                State = reader.GetString(12),
+                NextAttemptAt = reader.GetFieldValue<DateTimeOffset>(13),
             });
         }
 
-        claimed.Sort((a, b) => a.Id.CompareTo(b.Id));
-        return claimed;
+        return reports;
     }
 
     public Task CompleteAsync(long id, CancellationToken cancellationToken) =>
