@@ -37,6 +37,7 @@ internal static class Program
             TiersCommands.Restore(console),
             TiersCommands.Recall(console),
             TiersCommands.Verify(console),
+            CommitmentCommands.Commitments(console),
             ComplianceCommands.Policy(console),
             ComplianceCommands.Hold(console),
             ComplianceCommands.Audit(console),

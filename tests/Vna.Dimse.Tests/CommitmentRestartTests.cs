@@ -10,7 +10,7 @@ namespace Vna.Dimse.Tests;
 /// <summary>
 /// Storage commitment reports for a requester that cannot be reached, with the built server as a child process: the report
 /// survives a crash (SIGKILL) and is delivered after the next start; one abandoned after its retry period is listed by
-/// <c>GET /api/commitments</c> and sent when the administrator retries it.
+/// <c>GET /api/commitments</c> and <c>vna commitments</c>, and sent when the administrator retries it.
 /// </summary>
 public sealed class CommitmentRestartTests
 {
@@ -112,14 +112,19 @@ public sealed class CommitmentRestartTests
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         }
 
-        // The requester is back; the administrator retries: the report goes out and leaves the list.
+        // The same through `vna commitments` (exit 3: one is abandoned).
+        var id = abandoned.GetProperty("id").GetInt64();
+        var listed = await VnaTool.RunAsync(["commitments", "--state", "abandoned", "--server", server.BaseAddress.ToString()], Ct);
+        Assert.True(listed.ExitCode == 3, listed.Output + listed.Errors);
+        Assert.StartsWith(string.Create(CultureInfo.InvariantCulture, $"{id}  abandoned  transaction {transaction}  to PACS (cardiology)  committed 1, failed 0  attempts "), listed.Output, StringComparison.Ordinal);
+        Assert.Contains("last error: ", listed.Output, StringComparison.Ordinal);
+
+        // The requester is back; the administrator retries (`vna commitments retry`): the report goes out and leaves the list.
         var capture = new CommitmentReportCapture();
         await using var requester = await ListenAsync(reportPort, capture);
-        var id = abandoned.GetProperty("id").GetInt64();
-        using (var retry = await http.PostAsync(new Uri(server.BaseAddress, $"api/commitments/{id}/retry"), null, Ct))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
-        }
+        var retried = await VnaTool.RunAsync(["commitments", "retry", id.ToString(CultureInfo.InvariantCulture), "--server", server.BaseAddress.ToString()], Ct);
+        Assert.True(retried.ExitCode == 0, retried.Output + retried.Errors);
+        Assert.Contains("is pending again", retried.Output, StringComparison.Ordinal);
 
         var (eventType, report, _) = await capture.Received.WaitAsync(TimeSpan.FromSeconds(60), Ct);
         Assert.Equal(1, eventType);
@@ -129,6 +134,9 @@ public sealed class CommitmentRestartTests
             Assert.True(i < 100, "the delivered report is still listed");
             await Task.Delay(100, Ct);
         }
+
+        var empty = await VnaTool.RunAsync(["commitments", "--server", server.BaseAddress.ToString()], Ct);
+        Assert.Equal((0, "no storage commitment report is waiting\n"), (empty.ExitCode, empty.Output));
     }
 
     private static async Task<string> RequirePostgresAsync()

@@ -85,7 +85,7 @@ internal static class TiersCommands
         return command;
     }
 
-    private static Option<string> ServerOption() => new("--server", "-s")
+    internal static Option<string> ServerOption() => new("--server", "-s")
     {
         Description = $"The archive's URL. Default: ${ImportSettings.ServerEnvironmentVariable}, else {ImportSettings.DefaultServer}.",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ImportSettings.ServerEnvironmentVariable) is { Length: > 0 } url ? url : ImportSettings.DefaultServer,
@@ -97,10 +97,10 @@ internal static class TiersCommands
         DefaultValueFactory = _ => 60,
     };
 
-    private static Uri? Url(string? server, string path) =>
+    internal static Uri? Url(string? server, string path) =>
         ImportCommand.ParseServer(server) is { } root ? new Uri(root.ToString().TrimEnd('/') + "/" + path) : null;
 
-    private static async Task<int> RunAsync(CliConsole console, HttpMethod method, Uri? url, Func<HttpStatusCode, JsonDocument, (string Text, int ExitCode)> report, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(CliConsole console, HttpMethod method, Uri? url, Func<HttpStatusCode, JsonDocument, (string Text, int ExitCode)> report, CancellationToken cancellationToken)
     {
         if (url is null)
         {
