@@ -2,8 +2,8 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Vna.Dicom.Network;
 using Vna.Core;
+using Vna.Dicom.Network;
 
 namespace Vna.Dimse;
 
