@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Text;
 using Vna.Cli.QueryRetrieve;
 using Vna.Cli.Store;
+using Vna.Codecs;
+using Vna.Codecs.Transcoding;
 using Vna.Dicom.Network;
 
 namespace Vna.Cli.Commands;
@@ -69,7 +71,7 @@ internal static class NetworkCommands
         var verbose = new Option<bool>("--verbose", "-v") { Description = "One line per file (otherwise: failures, warnings and a progress line every 2 s)." };
         var command = new Command(
             "store",
-            "C-STORE: send files and folders to the archive (or any storage SCP), each in its own transfer syntax, falling back to an uncompressed one when the peer refuses it; prints a summary.")
+            "C-STORE: send files and folders to the archive (or any storage SCP), each in its own transfer syntax, falling back to an uncompressed one (decoding compressed files) when the peer refuses it; prints a summary.")
         {
             paths, associations, verbose,
         };
@@ -83,6 +85,7 @@ internal static class NetworkCommands
             var runner = new StoreRunner((contexts, token) => scu.ConnectAsync(parse, contexts, [], null, token), console.Error, parse.GetValue(verbose))
             {
                 Associations = parse.GetValue(associations),
+                Transcoder = new DicomInstanceTranscoder(new CodecsOptions()),
             };
             foreach (var path in missing)
             {

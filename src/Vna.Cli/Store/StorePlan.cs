@@ -1,3 +1,4 @@
+using Vna.Core;
 using Vna.Dicom;
 using Vna.Dicom.Network;
 
@@ -6,7 +7,7 @@ namespace Vna.Cli.Store;
 /// <summary>
 /// The presentation contexts <c>vna store</c> proposes: for each SOP class, one context per transfer syntax its files are in
 /// (so each goes out as it is), plus one with the uncompressed syntaxes not already proposed when some of its files are
-/// uncompressed or deflated (the fallback: such a file can be re-encoded). At most 128 contexts fit an association, so files
+/// uncompressed or deflated, or compressed in a syntax the codecs decode (the fallback: such a file can be re-encoded). At most 128 contexts fit an association, so files
 /// are split into batches by SOP class, each batch one association.
 /// </summary>
 internal static class StorePlan
@@ -14,7 +15,7 @@ internal static class StorePlan
     public const int MaxContexts = 128;
 
     /// <summary>The files in batches whose contexts fit one association, in their original order within each batch.</summary>
-    public static List<List<StoreFile>> Batches(IReadOnlyList<StoreFile> files)
+    public static List<List<StoreFile>> Batches(IReadOnlyList<StoreFile> files, IInstanceTranscoder? transcoder = null)
     {
         ArgumentNullException.ThrowIfNull(files);
         var batches = new List<List<StoreFile>>();
@@ -22,7 +23,7 @@ internal static class StorePlan
         var contextsOfBatch = new List<int>();
         foreach (var group in files.GroupBy(f => f.SopClassUid, StringComparer.Ordinal))
         {
-            var needed = ContextsFor(group).Count;
+            var needed = ContextsFor(group, transcoder).Count;
             var batch = contextsOfBatch.FindIndex(count => count + needed <= MaxContexts);
             if (batch < 0)
             {
@@ -44,12 +45,12 @@ internal static class StorePlan
     }
 
     /// <summary>The contexts for <paramref name="files"/> (odd ids from 1), at most <see cref="MaxContexts"/>.</summary>
-    public static List<PresentationContext> Contexts(IEnumerable<StoreFile> files)
+    public static List<PresentationContext> Contexts(IEnumerable<StoreFile> files, IInstanceTranscoder? transcoder = null)
     {
         var contexts = new List<PresentationContext>();
         foreach (var group in files.GroupBy(f => f.SopClassUid, StringComparer.Ordinal))
         {
-            foreach (var (sopClass, syntaxes) in ContextsFor(group))
+            foreach (var (sopClass, syntaxes) in ContextsFor(group, transcoder))
             {
                 if (contexts.Count == MaxContexts)
                 {
@@ -63,14 +64,19 @@ internal static class StorePlan
         return contexts;
     }
 
-    /// <summary>True when a file in <paramref name="transferSyntaxUid"/> can be re-encoded in an uncompressed syntax here.</summary>
-    public static bool CanReencode(string transferSyntaxUid) => !DicomTransferSyntax.Parse(transferSyntaxUid).IsEncapsulated;
+    /// <summary>
+    /// True when a file in <paramref name="transferSyntaxUid"/> can be re-encoded in an uncompressed syntax here: it is
+    /// uncompressed or deflated, or <paramref name="transcoder"/> decodes it.
+    /// </summary>
+    public static bool CanReencode(string transferSyntaxUid, IInstanceTranscoder? transcoder = null) =>
+        !DicomTransferSyntax.Parse(transferSyntaxUid).IsEncapsulated
+        || transcoder?.CanTranscode(transferSyntaxUid, DicomTransferSyntax.ExplicitVRLittleEndian.Uid) == true;
 
-    private static List<(string SopClass, string[] Syntaxes)> ContextsFor(IGrouping<string, StoreFile> files)
+    private static List<(string SopClass, string[] Syntaxes)> ContextsFor(IGrouping<string, StoreFile> files, IInstanceTranscoder? transcoder)
     {
         var own = files.Select(f => f.TransferSyntaxUid).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var contexts = own.Select(ts => (files.Key, new[] { ts })).ToList();
-        if (files.Any(f => CanReencode(f.TransferSyntaxUid)))
+        if (files.Any(f => CanReencode(f.TransferSyntaxUid, transcoder)))
         {
             var fallback = TransferSyntaxes.Uncompressed.Except(own, StringComparer.Ordinal).ToArray();
             if (fallback.Length > 0)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Vna.Core;
 using Vna.Dicom;
 using Vna.Dicom.Network;
 
@@ -9,8 +10,9 @@ namespace Vna.Cli.Store;
 /// Runs <c>vna store</c>: reads each file's header (SOP class, instance, transfer syntax), proposes the contexts of
 /// <see cref="StorePlan"/>, and sends the files over <see cref="Associations"/> associations in parallel (files dealt round
 /// robin). A file goes out byte for byte in its own transfer syntax when the peer accepted it; an uncompressed or deflated
-/// file is otherwise re-encoded in an accepted uncompressed syntax; a compressed file the peer refused in its syntax fails
-/// (no transcoding here). Progress goes to the error writer, the summary to the output.
+/// file is otherwise re-encoded in an accepted uncompressed syntax, and a compressed one decoded into it by
+/// <see cref="Transcoder"/> (when it has one that decodes the file's syntax; else the file fails). Progress goes to the
+/// error writer, the summary to the output.
 /// </summary>
 internal sealed class StoreRunner(Func<IReadOnlyList<PresentationContext>, CancellationToken, Task<DicomAssociation>> connect, TextWriter progress, bool verbose)
 {
@@ -21,6 +23,9 @@ internal sealed class StoreRunner(Func<IReadOnlyList<PresentationContext>, Cance
     private long _lastProgress;
 
     public int Associations { get; init; } = 1;
+
+    /// <summary>Decodes compressed files the peer takes only uncompressed (null: such files fail).</summary>
+    public IInstanceTranscoder? Transcoder { get; init; }
 
     public StoreSummary Summary { get; } = new();
 
@@ -88,9 +93,9 @@ internal sealed class StoreRunner(Func<IReadOnlyList<PresentationContext>, Cance
 
     private async Task SendShareAsync(List<StoreFile> share, int total, Stopwatch clock, CancellationToken cancellationToken)
     {
-        foreach (var batch in StorePlan.Batches(share))
+        foreach (var batch in StorePlan.Batches(share, Transcoder))
         {
-            var contexts = StorePlan.Contexts(batch);
+            var contexts = StorePlan.Contexts(batch, Transcoder);
             var next = 0;
             while (next < batch.Count)
             {
@@ -128,7 +133,7 @@ internal sealed class StoreRunner(Func<IReadOnlyList<PresentationContext>, Cance
         }
     }
 
-    private static async Task<StoreOutcome> SendOneAsync(DicomAssociation association, StoreFile file, CancellationToken cancellationToken)
+    private async Task<StoreOutcome> SendOneAsync(DicomAssociation association, StoreFile file, CancellationToken cancellationToken)
     {
         try
         {
@@ -157,7 +162,24 @@ internal sealed class StoreRunner(Func<IReadOnlyList<PresentationContext>, Cance
             if (target is null)
             {
                 return new StoreOutcome(file.Path, file.Size, null, $"the peer accepted no presentation context for {file.SopClassUid} in {file.TransferSyntaxUid}"
-                    + (StorePlan.CanReencode(file.TransferSyntaxUid) ? " nor an uncompressed one" : " (compressed files are sent as they are)"));
+                    + (StorePlan.CanReencode(file.TransferSyntaxUid, Transcoder) ? " nor an uncompressed one" : " (and its syntax cannot be decoded here)"));
+            }
+
+            if (DicomTransferSyntax.Parse(file.TransferSyntaxUid).IsEncapsulated && !string.Equals(target, file.TransferSyntaxUid, StringComparison.Ordinal))
+            {
+                // Compressed, and the peer takes the class only uncompressed: decoded by the codecs, then sent.
+                using var decoded = new MemoryStream();
+                var source = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+                await using (source.ConfigureAwait(false))
+                {
+                    await Transcoder!.TranscodeAsync(source, target, decoded, null, cancellationToken).ConfigureAwait(false);
+                }
+
+                decoded.Position = 0;
+                using var transcoded = await DicomReader.ReadAsync(decoded, null, null, cancellationToken).ConfigureAwait(false);
+                var sent = await association.StoreAsync(file.SopClassUid, file.SopInstanceUid, target, DimseOutgoingData.FromDataset(transcoded.Dataset), cancellationToken)
+                    .ConfigureAwait(false);
+                return new StoreOutcome(file.Path, file.Size, sent.Status, sent.ErrorComment ?? $"decoded from {file.TransferSyntaxUid} to {target}");
             }
 
             using var whole = await DicomReader.ReadFileAsync(file.Path, null, cancellationToken).ConfigureAwait(false);
@@ -165,22 +187,27 @@ internal sealed class StoreRunner(Func<IReadOnlyList<PresentationContext>, Cance
                 .ConfigureAwait(false);
             return new StoreOutcome(file.Path, file.Size, reencoded.Status, reencoded.ErrorComment);
         }
-        catch (Exception ex) when (ex is IOException or DicomReadException or InvalidDataException or DicomAssociationAbortedException)
+        catch (Exception ex) when (ex is IOException or DicomReadException or InvalidDataException or DicomAssociationAbortedException or TranscodeException)
         {
             return new StoreOutcome(file.Path, file.Size, null, ex.Message);
         }
     }
 
     /// <summary>The accepted syntax a file is re-encoded in: its own (a bare data set), else Explicit, else Implicit VR LE.</summary>
-    private static string? Reencoding(DicomAssociation association, StoreFile file)
+    private string? Reencoding(DicomAssociation association, StoreFile file)
     {
         if (association.FindPresentationContext(file.SopClassUid, file.TransferSyntaxUid) is not null)
         {
             return file.TransferSyntaxUid;
         }
 
-        return StorePlan.CanReencode(file.TransferSyntaxUid)
-            ? TransferSyntaxes.Uncompressed.FirstOrDefault(ts => association.FindPresentationContext(file.SopClassUid, ts) is not null)
+        if (!DicomTransferSyntax.Parse(file.TransferSyntaxUid).IsEncapsulated)
+        {
+            return TransferSyntaxes.Uncompressed.FirstOrDefault(ts => association.FindPresentationContext(file.SopClassUid, ts) is not null);
+        }
+
+        return Transcoder is { } transcoder
+            ? TransferSyntaxes.Uncompressed.FirstOrDefault(ts => association.FindPresentationContext(file.SopClassUid, ts) is not null && transcoder.CanTranscode(file.TransferSyntaxUid, ts))
             : null;
     }
 
