@@ -102,6 +102,7 @@ using (var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
 app.UseExceptionHandler();
 app.MapVnaAdminEndpoints();
 app.MapVnaCommitmentEndpoints();
+app.MapVnaReadiness(hotRoot, vna.MinFreeHotBytes);
 app.MapVnaWeb();
 
 app.Lifetime.ApplicationStarted.Register(() =>

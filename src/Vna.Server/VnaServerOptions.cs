@@ -52,6 +52,10 @@ public sealed class VnaServerOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>Free bytes the hot tier must have for <c>GET /health/ready</c> to say ready (default 1 GiB).</summary>
+    [Range(0, long.MaxValue)]
+    public long MinFreeHotBytes { get; set; } = 1L << 30;
+
     /// <summary>Faster failure detection (1 s probes): for local clusters and tests.</summary>
     public bool FastFailover { get; set; }
 }
