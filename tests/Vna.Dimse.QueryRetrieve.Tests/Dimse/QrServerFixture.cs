@@ -41,9 +41,6 @@ public abstract class QrServerFixture : IndexFixture
         CommitmentReportMaxRetryInterval = TimeSpan.FromMilliseconds(400),
     };
 
-    /// <summary>The durable outbox of commitment reports (on this fixture's database).</summary>
-    protected PostgresCommitmentOutbox Outbox { get; private set; } = null!;
-
     /// <summary>The running sender of the outbox's reports (stopped, and replaced, by <see cref="RestartCommitmentSenderAsync"/>).</summary>
     protected CommitmentReportSender Sender { get; private set; } = null!;
 
@@ -127,9 +124,9 @@ public abstract class QrServerFixture : IndexFixture
     private CommitmentReporter StartCommitmentSender()
     {
         var qr = Microsoft.Extensions.Options.Options.Create(QrOptions);
-        Outbox = new PostgresCommitmentOutbox(Database.DataSource);
-        var reporter = new CommitmentReporter(Outbox, qr, NullLogger<CommitmentReporter>.Instance);
-        Sender = new CommitmentReportSender(Outbox, reporter, new StaticOptionsMonitor<ArchiveOptions>(Archive), qr, TimeProvider.System, NullLogger<CommitmentReportSender>.Instance);
+        var outbox = new PostgresCommitmentOutbox(Database.DataSource);
+        var reporter = new CommitmentReporter(outbox, qr, NullLogger<CommitmentReporter>.Instance);
+        Sender = new CommitmentReportSender(outbox, reporter, new StaticOptionsMonitor<ArchiveOptions>(Archive), qr, TimeProvider.System, NullLogger<CommitmentReportSender>.Instance);
         Sender.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         return reporter;
     }
