@@ -2,10 +2,10 @@ using System.Diagnostics;
 
 namespace Vna.Dicom.Network.Tests;
 
-/// <summary>Runs a DCMTK tool (with TCP_NODELAY=1); skips the test when it is not installed (fails under CI=true).</summary>
+/// <summary>Runs a peer tool (DCMTK's, curl; with TCP_NODELAY=1); skips the test when it is not installed (fails under CI=true).</summary>
 internal static class PeerTool
 {
-    public static string Require(string name)
+    public static string Require(string name, string package = "dcmtk")
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':'))
         {
@@ -18,10 +18,10 @@ internal static class PeerTool
 
         if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
         {
-            Assert.Fail($"{name} is not installed (apt-get install dcmtk); under CI=true this is a failure.");
+            Assert.Fail($"{name} is not installed (apt-get install {package}); under CI=true this is a failure.");
         }
 
-        Assert.Skip($"{name} is not installed (apt-get install dcmtk): interop test skipped.");
+        Assert.Skip($"{name} is not installed (apt-get install {package}): interop test skipped.");
         return name;
     }
 

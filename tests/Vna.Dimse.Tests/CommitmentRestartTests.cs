@@ -14,8 +14,6 @@ namespace Vna.Dimse.Tests;
 /// </summary>
 public sealed class CommitmentRestartTests
 {
-    private const string CommitmentSopInstance = "1.2.840.10008.1.20.1.1";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact(Timeout = 300_000)]
@@ -201,10 +199,10 @@ public sealed class CommitmentRestartTests
             var action = new DimseCommand(DimseCommandField.NActionRequest)
             {
                 RequestedSopClassUid = CommitmentReportCapture.SopClassUid,
-                RequestedSopInstanceUid = CommitmentSopInstance,
+                RequestedSopInstanceUid = CommitmentRequests.SopInstanceUid,
                 ActionTypeId = 1,
             };
-            var response = await association.SendRequestAsync(1, action, DimseOutgoingData.FromDataset(Request(transaction, study)), Ct);
+            var response = await association.SendRequestAsync(1, action, DimseOutgoingData.FromDataset(CommitmentRequests.Information(transaction, study.Select(i => (i.SopClassUid!, i.SopInstanceUid!)))), Ct);
             Assert.Equal(DimseStatus.Success, response.Command.Status);
             await association.ReleaseAsync(Ct);
         }
@@ -218,22 +216,5 @@ public sealed class CommitmentRestartTests
         var server = new DicomServer(options, new DimseServiceRegistry(capture));
         await server.StartAsync(Ct);
         return server;
-    }
-
-    private static DicomDataset Request(string transaction, IEnumerable<SyntheticInstance> instances)
-    {
-        var dataset = new DicomDataset();
-        dataset.AddOrUpdate(DicomTag.TransactionUID, DicomVR.UI, transaction);
-        var sequence = new DicomSequence(DicomTag.ReferencedSOPSequence);
-        foreach (var instance in instances)
-        {
-            var item = new DicomDataset();
-            item.AddOrUpdate(DicomTag.ReferencedSOPClassUID, DicomVR.UI, instance.SopClassUid!);
-            item.AddOrUpdate(DicomTag.ReferencedSOPInstanceUID, DicomVR.UI, instance.SopInstanceUid!);
-            sequence.Add(item);
-        }
-
-        dataset.AddOrUpdate(sequence);
-        return dataset;
     }
 }

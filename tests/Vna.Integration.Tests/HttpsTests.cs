@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Vna.Dicom.Network.Tests;
 using Vna.Testing;
 
 namespace Vna.Integration.Tests;
@@ -16,7 +17,7 @@ public sealed class HttpsTests
     {
         var ct = TestContext.Current.CancellationToken;
         var admin = await Postgres.RequireAsync();
-        var curl = PeerTool.Require("curl", "curl");
+        PeerTool.Require("curl", "curl");
         using var scratch = new ScratchFolder("it-https");
         await using var database = await TestDatabase.CreateAsync(admin, "vna_it", ct);
         using var certificate = TestCertificate.Create(scratch.Path, "https");
@@ -49,24 +50,25 @@ public sealed class HttpsTests
 
         // QIDO-RS and WADO-URI through curl, which trusts only this certificate (--cacert).
         var studyUid = instance.Study.StudyInstanceUid;
-        var qido = await PeerTool.RunAsync(curl, ["-sS", "--fail", "--cacert", certificate.CertificatePath, $"{server.BaseAddress}dicomweb/studies?StudyInstanceUID={studyUid}"], ct);
-        Assert.True(qido.ExitCode == 0, $"curl QIDO-RS exited {qido.ExitCode}: {qido.Errors}");
+        var qido = await PeerTool.RunAsync("curl", ["-sS", "--fail", "--noproxy", "*", "--cacert", certificate.CertificatePath, $"{server.BaseAddress}dicomweb/studies?StudyInstanceUID={studyUid}"], TimeSpan.FromSeconds(60), ct);
+        Assert.True(qido.ExitCode == 0, $"curl QIDO-RS exited {qido.ExitCode}: {qido.Output}");
         Assert.Contains(studyUid, qido.Output, StringComparison.Ordinal);
 
         var retrieved = Path.Combine(scratch.Path, "wado.dcm");
         var wado = await PeerTool.RunAsync(
-            curl,
-            ["-sS", "--fail", "--cacert", certificate.CertificatePath, "-o", retrieved,
+            "curl",
+            ["-sS", "--fail", "--noproxy", "*", "--cacert", certificate.CertificatePath, "-o", retrieved,
              $"{server.BaseAddress}dicomweb/wado?requestType=WADO&studyUID={studyUid}&seriesUID={instance.SeriesInstanceUid}&objectUID={instance.SopInstanceUid}&contentType=application/dicom"],
+            TimeSpan.FromSeconds(60),
             ct);
-        Assert.True(wado.ExitCode == 0, $"curl WADO-URI exited {wado.ExitCode}: {wado.Errors}");
+        Assert.True(wado.ExitCode == 0, $"curl WADO-URI exited {wado.ExitCode}: {wado.Output}");
         var object_ = await File.ReadAllBytesAsync(retrieved, ct);
         Assert.Equal("DICM"u8.ToArray(), object_.AsSpan(128, 4).ToArray());
         Assert.Contains(instance.SopInstanceUid!, Encoding.ASCII.GetString(object_), StringComparison.Ordinal);
 
         // curl without the certificate refuses the server (60: peer certificate cannot be authenticated): real TLS, with
         // the configured certificate, not a client that accepts anything.
-        var untrusted = await PeerTool.RunAsync(curl, ["-sS", "-o", "/dev/null", $"{server.BaseAddress}health"], ct);
+        var untrusted = await PeerTool.RunAsync("curl", ["-sS", "--noproxy", "*", "-o", "/dev/null", $"{server.BaseAddress}health"], TimeSpan.FromSeconds(60), ct);
         Assert.Equal(60, untrusted.ExitCode);
 
         // Clear text to the same port gets no HTTP answer with data.

@@ -13,7 +13,7 @@ namespace Vna.Dimse.QueryRetrieve;
 /// from there and retries it, across restarts, until the requester answers or the retry period ends. Every outcome is
 /// logged.
 /// </summary>
-public sealed partial class CommitmentReporter(ICommitmentReportOutbox outbox, IOptions<QueryRetrieveOptions> options, ILogger<CommitmentReporter> logger)
+public sealed partial class CommitmentReporter(ICommitmentReportOutbox outbox, IOptions<QueryRetrieveOptions> options, TimeProvider time, ILogger<CommitmentReporter> logger)
 {
     private readonly SemaphoreSlim _due = new(0, 1);
 
@@ -55,7 +55,7 @@ public sealed partial class CommitmentReporter(ICommitmentReportOutbox outbox, I
                 CommittedCount = result.Committed.Count,
                 FailedCount = result.Failed.Count,
                 Report = encoded.ToArray(),
-                CreatedAt = DateTimeOffset.UtcNow,
+                CreatedAt = time.GetUtcNow(), // the clock the sender measures the retry period with
             },
             cancellationToken).ConfigureAwait(false);
         LogQueued(logger, id);

@@ -215,24 +215,6 @@ public sealed class CommitmentScpTests : QrServerFixture
     private static DimseCommand Action(string sopClass, string sopInstance, ushort actionType) =>
         new(DimseCommandField.NActionRequest) { RequestedSopClassUid = sopClass, RequestedSopInstanceUid = sopInstance, ActionTypeId = actionType };
 
-    private static DicomDataset Information(string? transaction, params string[] sops)
-    {
-        var dataset = new DicomDataset();
-        if (transaction is not null)
-        {
-            dataset.AddOrUpdate(DicomTag.TransactionUID, DicomVR.UI, transaction);
-        }
-
-        var sequence = new DicomSequence(DicomTag.ReferencedSOPSequence);
-        dataset.AddOrUpdate(sequence);
-        foreach (var sop in sops)
-        {
-            var item = new DicomDataset();
-            item.AddOrUpdate(DicomTag.ReferencedSOPClassUID, DicomVR.UI, QrData.CtImageStorage);
-            item.AddOrUpdate(DicomTag.ReferencedSOPInstanceUID, DicomVR.UI, sop);
-            sequence.Add(item);
-        }
-
-        return dataset;
-    }
+    private static DicomDataset Information(string? transaction, params string[] sops) =>
+        CommitmentRequests.Information(transaction, sops.Select(sop => (QrData.CtImageStorage, sop)));
 }

@@ -125,7 +125,7 @@ public abstract class QrServerFixture : IndexFixture
     {
         var qr = Microsoft.Extensions.Options.Options.Create(QrOptions);
         var outbox = new PostgresCommitmentOutbox(Database.DataSource);
-        var reporter = new CommitmentReporter(outbox, qr, NullLogger<CommitmentReporter>.Instance);
+        var reporter = new CommitmentReporter(outbox, qr, TimeProvider.System, NullLogger<CommitmentReporter>.Instance);
         Sender = new CommitmentReportSender(outbox, reporter, new StaticOptionsMonitor<ArchiveOptions>(Archive), qr, TimeProvider.System, NullLogger<CommitmentReportSender>.Instance);
         Sender.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         return reporter;
